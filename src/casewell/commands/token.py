@@ -1,0 +1,11 @@
+import argparse
+
+HELP = "(not built yet)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    pass
+
+
+def run(args: argparse.Namespace) -> int:
+    raise SystemExit("casewell token is not built yet")

@@ -1,0 +1,119 @@
+"""The audit trail and the access log.
+
+Every create, change and delete of a tenant record is written here by signal,
+so no service can forget it; who did it comes from the bound actor. Reads of
+sensitive records are logged by ``get_for`` through ``log_sensitive_read``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+from django.db.models.signals import post_delete, post_save
+
+from casewell.offices.models import AccessLogEntry, AuditEntry, TenantModel, User
+from casewell.offices.tenancy import current_actor
+
+HIDDEN = "(not recorded: sensitive)"
+
+
+def record_event(
+    office_id: int,
+    action: str,
+    *,
+    actor: User | None = None,
+    subject: models.Model | None = None,
+    detail: str = "",
+    changes: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Write one audit entry for something that is not a plain record change (a sign-in, say)."""
+    return AuditEntry.all_offices.create(
+        office_id=office_id,
+        actor=actor if actor is not None else current_actor(),
+        action=action,
+        subject_type=subject._meta.label if subject is not None else "",
+        subject_id=str(subject.pk) if subject is not None else "",
+        subject=str(subject)[:300] if subject is not None else "",
+        detail=detail,
+        changes=changes or {},
+    )
+
+
+def log_sensitive_read(user: User, record: models.Model, *, channel: str) -> None:
+    AccessLogEntry.all_offices.create(
+        office_id=record.office_id,  # type: ignore[attr-defined]
+        user=user,
+        subject_type=record._meta.label,
+        subject_id=str(record.pk),
+        subject=str(record)[:300],
+        channel=channel,
+    )
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, bytes | memoryview):
+        return "(binary)"
+    return value
+
+
+def _field_values(instance: TenantModel) -> dict[str, Any]:
+    return {
+        field.attname: getattr(instance, field.attname)
+        for field in instance._meta.concrete_fields
+        # auto_now stamps change on every save and say nothing about what changed.
+        if field.attname not in ("id", "office_id") and not getattr(field, "auto_now", False)
+    }
+
+
+def _changes(instance: TenantModel, created: bool) -> dict[str, Any]:
+    before = {} if created else getattr(instance, "_loaded_values", {})
+    changes: dict[str, Any] = {}
+    for name, after in _field_values(instance).items():
+        if not created and name in before and before[name] == after:
+            continue
+        if not created and name not in before:
+            continue  # not loaded (deferred), so we cannot tell; never guess
+        hidden = name in instance.sensitive_fields or name.removesuffix("_id") in instance.sensitive_fields
+        if hidden:
+            changes[name] = HIDDEN
+        else:
+            changes[name] = {"from": _plain(before.get(name)), "to": _plain(after)} if not created else _plain(after)
+    return changes
+
+
+def _on_save(sender: type[TenantModel], instance: TenantModel, created: bool, raw: bool, **_: Any) -> None:
+    if raw or not sender.audited:
+        return
+    changes = _changes(instance, created)
+    if not created and not changes:
+        return
+    record_event(
+        instance.office_id,
+        AuditEntry.Action.CREATED if created else AuditEntry.Action.CHANGED,
+        subject=instance,
+        changes=changes,
+    )
+    # The next save of this same object compares with what it holds now.
+    instance._loaded_values = _field_values(instance) | {"id": instance.pk, "office_id": instance.office_id}
+
+
+def _on_delete(sender: type[TenantModel], instance: TenantModel, **_: Any) -> None:
+    if not sender.audited:
+        return
+    record_event(instance.office_id, AuditEntry.Action.DELETED, subject=instance)
+
+
+def connect_audit_signals() -> None:
+    from django.apps import apps
+
+    for model in apps.get_models():
+        if issubclass(model, TenantModel) and model.audited:
+            post_save.connect(_on_save, sender=model, dispatch_uid=f"audit-save-{model._meta.label}")
+            post_delete.connect(_on_delete, sender=model, dispatch_uid=f"audit-delete-{model._meta.label}")

@@ -1,0 +1,1 @@
+"""Sign-in events into the audit trail."""

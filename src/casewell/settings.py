@@ -1,0 +1,316 @@
+"""Casewell's one settings module: everything is read from the environment.
+
+Two shapes, chosen by ``CASEWELL_MODE``:
+
+* ``embedded`` (default): SQLite in the data folder, worker threads inside
+  ``casewell serve``, a secret key generated into the data folder.
+* ``hosted``: PostgreSQL, separate worker and scheduler processes, and every
+  secret given explicitly. ``casewell check`` and ``casewell serve`` refuse an
+  unsafe hosted configuration (see ``casewell.configuration``).
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+
+from casewell.environment import read_bool, read_choice, read_int, read_list, read_str
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+# The clone's root, where package.json and node_modules live.
+PROJECT_DIR = Path(read_str("CASEWELL_PROJECT_DIR", str(PACKAGE_DIR.parent.parent)))
+
+MODE = read_choice("CASEWELL_MODE", ("embedded", "hosted"), "embedded")
+HOSTED = MODE == "hosted"
+DEBUG = read_bool("CASEWELL_DEBUG", False)
+
+DATA_DIR = Path(read_str("CASEWELL_DATA_DIR", "data")).resolve()
+
+# Problems found while reading the configuration that should not stop a
+# `casewell check` from running; `check` and `serve` report them.
+CONFIGURATION_PROBLEMS: list[str] = []
+
+
+def _embedded_secret_key() -> str:
+    """Keep one generated key in the data folder so sessions survive restarts."""
+    key_file = DATA_DIR / "secret_key"
+    try:
+        if key_file.exists():
+            return key_file.read_text().strip()
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(50)
+        key_file.write_text(key)
+        key_file.chmod(0o600)
+        return key
+    except OSError as error:
+        CONFIGURATION_PROBLEMS.append(
+            f"The data folder {DATA_DIR} cannot be written ({error.strerror}); "
+            "set CASEWELL_DATA_DIR to a folder Casewell may write to."
+        )
+        return secrets.token_urlsafe(50)
+
+
+SECRET_KEY = read_str("CASEWELL_SECRET_KEY")
+if not SECRET_KEY:
+    if HOSTED:
+        CONFIGURATION_PROBLEMS.append(
+            "CASEWELL_SECRET_KEY (or CASEWELL_SECRET_KEY_FILE) is not set; hosted mode needs "
+            "a long random secret shared by every web process."
+        )
+        SECRET_KEY = secrets.token_urlsafe(50)
+    else:
+        SECRET_KEY = _embedded_secret_key()
+elif HOSTED and len(SECRET_KEY) < 40:
+    CONFIGURATION_PROBLEMS.append("CASEWELL_SECRET_KEY is shorter than 40 characters.")
+
+ALLOWED_HOSTS = read_list(
+    "CASEWELL_ALLOWED_HOSTS", [] if HOSTED else ["127.0.0.1", "localhost", "[::1]"]
+)
+CSRF_TRUSTED_ORIGINS = read_list("CASEWELL_TRUSTED_ORIGINS", [])
+
+# --- Database -----------------------------------------------------------------
+
+DATABASE_URL = read_str("CASEWELL_DATABASE_URL", f"sqlite:///{DATA_DIR / 'casewell.sqlite3'}")
+try:
+    _database = dj_database_url.parse(DATABASE_URL, conn_max_age=0)
+except ValueError as error:
+    raise ImproperlyConfigured(f"CASEWELL_DATABASE_URL is not a database address: {error}") from None
+
+if _database["ENGINE"] == "django.db.backends.sqlite3":
+    _database["OPTIONS"] = {
+        # WAL lets pages read while the worker writes; IMMEDIATE takes the write
+        # lock when a transaction starts, so two writers queue instead of failing.
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+elif _database["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("CASEWELL_DATABASE_URL must be a sqlite:// or postgres:// address.")
+_database["TEST"] = {"NAME": read_str("CASEWELL_TEST_DATABASE_NAME") or None}
+DATABASES = {"default": _database}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Applications ---------------------------------------------------------------
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "csp",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "casewell.offices",
+    "casewell.people",
+    "casewell.jobs",
+    "casewell.home",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "casewell.offices.middleware.OfficeMiddleware",
+]
+
+ROOT_URLCONF = "casewell.urls"
+WSGI_APPLICATION = "casewell.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "casewell.offices.context_processors.office",
+            ],
+        },
+    },
+]
+
+# --- Sign-in ----------------------------------------------------------------------
+
+AUTH_USER_MODEL = "offices.User"
+AUTHENTICATION_BACKENDS = ["casewell.offices.backends.LockoutAwareBackend"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+PASSWORD_HASHERS = read_list(
+    "CASEWELL_PASSWORD_HASHERS",
+    [
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        "django.contrib.auth.hashers.ScryptPasswordHasher",
+    ],
+)
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+ACCOUNT_ADAPTER = "casewell.offices.adapters.AccountAdapter"
+MFA_ADAPTER = "casewell.offices.adapters.MFAAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_PREVENT_ENUMERATION = True
+# Failed sign-ins are slowed and locked per account by LockoutAwareBackend;
+# allauth's own per-address limit stays on for everything else.
+ACCOUNT_RATE_LIMITS = {"login_failed": False}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not HOSTED
+MFA_TOTP_ISSUER = "Casewell"
+
+SIGN_IN_FAILURES_BEFORE_SLOWING = read_int("CASEWELL_SIGN_IN_FAILURES_BEFORE_SLOWING", 3, minimum=1)
+SIGN_IN_FAILURES_BEFORE_LOCKING = read_int("CASEWELL_SIGN_IN_FAILURES_BEFORE_LOCKING", 10, minimum=2)
+
+SESSION_IDLE_MINUTES = read_int("CASEWELL_SESSION_IDLE_MINUTES", 30, minimum=1, maximum=24 * 60)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True  # the expiry counts from the last request: idle time
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = HOSTED
+CSRF_COOKIE_SECURE = HOSTED
+CSRF_COOKIE_HTTPONLY = True
+
+# --- Security headers ----------------------------------------------------------
+
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_HSTS_SECONDS = 63072000 if HOSTED else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HOSTED
+SECURE_SSL_REDIRECT = HOSTED and read_bool("CASEWELL_SSL_REDIRECT", True)
+if HOSTED:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "manifest-src": [SELF],
+    }
+}
+
+# --- Static files, served by the application itself (WhiteNoise) ------------------
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+NODE_MODULES = PROJECT_DIR / "node_modules"
+STATICFILES_DIRS = [
+    ("govuk", NODE_MODULES / "govuk-frontend" / "dist" / "govuk"),
+    ("moj", NODE_MODULES / "@ministryofjustice" / "frontend" / "moj"),
+    ("htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("casewell", PROJECT_DIR / "build" / "static"),
+]
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Mail out -----------------------------------------------------------------------
+
+DEFAULT_FROM_EMAIL = read_str("CASEWELL_MAIL_FROM", "Casewell <casewell@localhost>")
+SMTP_URL = read_str("CASEWELL_SMTP_URL")
+if SMTP_URL:
+    from urllib.parse import unquote, urlsplit
+
+    _smtp = urlsplit(SMTP_URL)
+    if _smtp.scheme not in ("smtp", "smtps", "smtp+starttls"):
+        raise ImproperlyConfigured("CASEWELL_SMTP_URL must start smtp://, smtps:// or smtp+starttls://")
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _smtp.hostname or "localhost"
+    EMAIL_PORT = _smtp.port or (465 if _smtp.scheme == "smtps" else 25)
+    EMAIL_HOST_USER = unquote(_smtp.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_smtp.password or "")
+    EMAIL_USE_SSL = _smtp.scheme == "smtps"
+    EMAIL_USE_TLS = _smtp.scheme == "smtp+starttls"
+else:
+    # Embedded: outgoing mail is written to files an administrator can open.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "outbox"
+
+# --- Jobs -------------------------------------------------------------------------
+
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+WORKER_THREADS = read_int("CASEWELL_WORKER_THREADS", 2, minimum=0, maximum=64)
+# A running job whose worker has not been heard from for this long is given
+# to another worker: the worker died (killed, machine lost) mid-job.
+WORKER_LEASE_SECONDS = read_int("CASEWELL_WORKER_LEASE_SECONDS", 60, minimum=1)
+SCHEDULER_INTERVAL_SECONDS = read_int("CASEWELL_SCHEDULER_INTERVAL_SECONDS", 5, minimum=1)
+
+# --- Caches -----------------------------------------------------------------------
+
+REDIS_URL = read_str("CASEWELL_REDIS_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# --- Place and time ---------------------------------------------------------------
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": read_str("CASEWELL_LOG_LEVEL", "INFO").upper()},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Under test, never let a stray setting reach a real outbox or a real server.
+TESTING = read_bool("CASEWELL_TESTING", False)
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("casewell.home.urls")),
+    path("accounts/", include("allauth.urls")),
+]
