@@ -10,6 +10,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from casewell.commands.check import refuse_to_start
+
+    if refuse_to_start("serve"):
+        return 1
     from casewell.server import serve
 
     return serve(host=args.host, port=args.port, threads=args.threads)
