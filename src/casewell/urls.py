@@ -1,6 +1,9 @@
 from django.urls import include, path
 
+from casewell.api import api
+
 urlpatterns = [
     path("", include("casewell.home.urls")),
     path("accounts/", include("allauth.urls")),
+    path("api/v1/", api.urls),
 ]

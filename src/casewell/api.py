@@ -1,0 +1,121 @@
+"""The JSON API at /api/v1/, with its OpenAPI schema at /api/v1/openapi.json.
+
+Every route needs a personal token (``Authorization: Bearer cw_…``; ``casewell
+token EMAIL`` makes one). The token says who is calling and so which office:
+each call then runs inside ``bind_office`` exactly as a page does, so the same
+office-scoped managers, row-level security and permission checks apply.
+Domains add their routes in their own ``api.py`` as a ``Router``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import HttpBearer
+
+from casewell.offices.api import router as offices_router
+from casewell.offices.models import User
+from casewell.offices.tenancy import bind_office
+from casewell.offices.tokens import user_for_token
+from casewell.people.api import router as people_router
+
+_UNCHECKED = object()
+
+
+class PersonalToken(HttpBearer):
+    """``Authorization: Bearer <token>``, looked up once per request."""
+
+    def __call__(self, request: HttpRequest) -> User | None:
+        known = getattr(request, "_casewell_token_user", _UNCHECKED)
+        if known is _UNCHECKED:
+            known = super().__call__(request)
+            request._casewell_token_user = known  # type: ignore[attr-defined]
+        return known  # type: ignore[return-value]
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        return user_for_token(token.strip())
+
+
+personal_token = PersonalToken()
+
+
+def run_in_token_holders_office(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Wrap a whole API call (checks, the endpoint, the response) in the caller's office."""
+
+    @wraps(run)
+    def run_bound(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = personal_token(request)
+        if user is None:
+            # Unbound: the operation's own authentication check answers 401.
+            return run(request, *args, **kwargs)
+        with bind_office(user.office, actor=user):
+            return run(request, *args, **kwargs)
+
+    return run_bound
+
+
+api = NinjaAPI(
+    title="Casewell API",
+    version="1",
+    description=(
+        "Casewell's JSON API. Send a personal token as `Authorization: Bearer <token>`; "
+        "`casewell token EMAIL` makes one. Everything answers for the token holder's office only."
+    ),
+    auth=personal_token,
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    # No docs page: Swagger UI loads from a CDN, which the strict CSP (rightly) blocks.
+    docs_url=None,
+)
+api.add_decorator(run_in_token_holders_office, mode="view")
+api.add_router("", offices_router)
+api.add_router("/people", people_router)
+
+
+def _error(request: HttpRequest, status: int, detail: str, **extra: Any) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, **extra}, status=status)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    if request.headers.get("Authorization"):
+        detail = (
+            "This token was not recognised. It may be mistyped or revoked, or its owner's "
+            "account may be locked or deactivated."
+        )
+    else:
+        detail = (
+            "Send a personal API token in the header 'Authorization: Bearer <token>'. "
+            "'casewell token EMAIL' makes one."
+        )
+    response = _error(request, 401, detail)
+    response["WWW-Authenticate"] = 'Bearer realm="casewell"'
+    return response
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _error(request, 403, str(exc) or "Your roles do not allow this.")
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, str(exc) or "Not found.")
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    problems = []
+    for error in exc.errors:
+        where = " ".join(str(part) for part in error.get("loc", ()))
+        message = error.get("msg", "is not valid")
+        problems.append(f"{where}: {message}" if where else message)
+    return _error(
+        request, 422, "The request is not valid. " + "; ".join(problems), errors=exc.errors
+    )
