@@ -185,6 +185,12 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # a reset asked for an unknown address sends nothing
+ACCOUNT_FORMS = {"login": "casewell.offices.forms.SignInForm"}
+MFA_FORMS = {
+    "authenticate": "casewell.offices.forms.SecondFactorForm",
+    "reauthenticate": "casewell.offices.forms.SecondFactorAgainForm",
+}
 # Failed sign-ins are slowed and locked per account by LockoutAwareBackend;
 # allauth's own per-address limit stays on for everything else.
 ACCOUNT_RATE_LIMITS = {"login_failed": False}
