@@ -1,0 +1,114 @@
+"""Every page Casewell serves, found from the URL configuration, with the ids to open it.
+
+The walk in test_every_page.py visits each one with axe, so a new page is
+checked without anyone remembering to add it. Record ids come from the URL
+keyword's name (``person_id`` → a North ``Person``); a keyword the walk cannot
+fill needs one line in ``KWARG_MAKERS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from casewell.offices.tenancy import across_all_offices
+from casewell.testing.cast import Cast
+
+# Routes that are not pages for people (the API has its own tests).
+NOT_PAGES = ("api/",)
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # "namespace:name"
+    route: str  # "office/staff/<int:user_id>/"
+    kwargs: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return self.name or self.route
+
+
+def _walk(patterns: list, prefix: str = "", namespace: str = "") -> list[Route]:  # type: ignore[type-arg]
+    found: list[Route] = []
+    for entry in patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            space = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            found += _walk(entry.url_patterns, route, space)
+        elif isinstance(entry, URLPattern):
+            module = getattr(entry.callback, "__module__", "")
+            if module.startswith("casewell.") and not route.startswith(NOT_PAGES) and entry.name:
+                found.append(
+                    Route(namespace + entry.name, route, tuple(_kwarg_names(prefix, entry)))
+                )
+    return found
+
+
+def _kwarg_names(prefix: str, entry: URLPattern) -> list[str]:
+    import re
+
+    return re.findall(r"<(?:\w+:)?(\w+)>", prefix + str(entry.pattern))
+
+
+def casewell_pages() -> list[Route]:
+    return _walk(get_resolver().url_patterns)
+
+
+def _invitation_id(cast: Cast) -> int:
+    from casewell.offices.services import invite_staff
+
+    return invite_staff(
+        cast.amir, email="walk@nr.example", full_name="Walk Through", roles=["caseworker"]
+    ).pk
+
+
+def _person_id(cast: Cast) -> int:
+    from casewell.offices.tenancy import bind_office
+    from casewell.people.models import Person
+
+    with bind_office(cast.north, actor=cast.amir):
+        return Person.objects.create(
+            office=cast.north, first_name="Grace", last_name="Hopper", postcode="LS1 4AP"
+        ).pk
+
+
+# One line per URL keyword whose record the cast does not already hold.
+KWARG_MAKERS: dict[str, Callable[[Cast], object]] = {
+    "user_id": lambda cast: cast.ada.pk,
+    "invitation_id": _invitation_id,
+    "person_id": _person_id,
+}
+
+
+def north_kwargs(route: Route, cast: Cast) -> dict[str, object]:
+    """Ids of North's records for each keyword of the route."""
+    kwargs: dict[str, object] = {}
+    for name in route.kwargs:
+        if name in KWARG_MAKERS:
+            kwargs[name] = KWARG_MAKERS[name](cast)
+        elif name.endswith("_id"):
+            kwargs[name] = _existing_north_record(name.removesuffix("_id"), cast)
+        else:
+            raise LookupError(
+                f"The page walk cannot fill <{name}> in {route.route}; add a line for it to "
+                "KWARG_MAKERS in casewell/browser_tests/routes.py, or to SPECIAL_PAGES if it "
+                "is opened differently."
+            )
+    return kwargs
+
+
+def _existing_north_record(model_name: str, cast: Cast) -> int:
+    for model in apps.get_models():
+        if model._meta.model_name == model_name and model.__module__.startswith("casewell."):
+            with across_all_offices():
+                manager = getattr(model, "all_offices", model._default_manager)
+                record = manager.filter(office=cast.north).order_by("pk").first()
+            if record is not None:
+                return record.pk
+    raise LookupError(
+        f"North has no {model_name} for the page walk to open; add a maker for "
+        f"'{model_name}_id' to KWARG_MAKERS in casewell/browser_tests/routes.py."
+    )
