@@ -175,22 +175,48 @@ class StaffRole(TenantModel):
 
 
 class Invitation(TenantModel):
-    """An administrator's invitation to join the office; the link carries a secret token."""
+    """An administrator's invitation to join the office; the link carries a secret token.
+
+    The token is never stored. It is an HMAC of ``link_nonce`` under the secret
+    key, so the e-mail job can rebuild the link while the database alone (or a
+    copy of it) cannot; ``token_hash`` finds the invitation when the link is opened.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        EXPIRED = "expired", "Expired"
+        ACCEPTED = "accepted", "Accepted"
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     email = models.EmailField()
     full_name = models.CharField(max_length=200)
     roles = models.JSONField(default=list)
     token_hash = models.CharField(max_length=64, unique=True)
+    link_nonce = models.CharField(max_length=64, blank=True)
     invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
-    sensitive_fields = ("token_hash",)
+    sensitive_fields = ("token_hash", "link_nonce")
 
     def __str__(self) -> str:
         return f"Invitation for {self.email}"
+
+    @property
+    def state(self) -> str:
+        if self.accepted_at is not None:
+            return self.State.ACCEPTED
+        if self.withdrawn_at is not None:
+            return self.State.WITHDRAWN
+        if self.expires_at <= timezone.now():
+            return self.State.EXPIRED
+        return self.State.PENDING
+
+    def get_state_display(self) -> str:
+        return self.State(self.state).label
 
 
 class ApiToken(TenantModel):
@@ -223,6 +249,9 @@ class AuditEntry(TenantModel):
         UNLOCKED = "unlocked", "Account unlocked"
         SECOND_FACTOR = "second_factor", "Second factor changed"
         INVITED = "invited", "Invited"
+        JOINED = "joined", "Joined the office"
+        DEACTIVATED = "deactivated", "Account deactivated"
+        REACTIVATED = "reactivated", "Account reactivated"
         OTHER = "other", "Other"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
