@@ -122,3 +122,22 @@ def test_cleo_gets_page_not_found_for_norths_staff_member(cast, signed_in):
     signed_in(cast.cleo).open(
         reverse("office:staff_member", kwargs={"user_id": cast.ada.pk}), NotFoundPage, status=404
     )
+
+
+@pytest.mark.parametrize("template", ["500.html", "403.html", "403_csrf.html"])
+def test_the_error_pages_pass_axe(template, visitor, live_server, db):
+    # Django renders 500.html without a request (the failure may be in the context
+    # processors), so render it the same way and check what a browser would get.
+    from django.template import loader
+
+    html = loader.get_template(template).render()
+    visitor.page.route(
+        f"{live_server.url}/error-page/",
+        lambda route: route.fulfill(
+            status=200,
+            content_type="text/html",
+            body=html,
+        ),
+    )
+    page = visitor.open("/error-page/", AnyPage)
+    assert page.heading
