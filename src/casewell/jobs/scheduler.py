@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import Error as DatabaseProblem
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from casewell.jobs.services import (
@@ -67,7 +68,7 @@ class Scheduler:
             with lock_connection.cursor() as cursor:
                 cursor.execute("SELECT pg_try_advisory_lock(%s)", [SCHEDULER_LOCK_KEY])
                 (got_it,) = cursor.fetchone()
-        except DatabaseError:
+        except DatabaseProblem:
             lock_connection.close()
             raise
         if not got_it:
@@ -83,13 +84,13 @@ class Scheduler:
             with self._lock_connection.cursor() as cursor:
                 cursor.execute("SELECT 1")
             return True
-        except DatabaseError:
+        except DatabaseProblem:
             return False
 
     def _drop_lock_connection(self) -> None:
         if self._lock_connection is not None:
             # A connection that already died took the lock with it.
-            with contextlib.suppress(DatabaseError):
+            with contextlib.suppress(DatabaseProblem):
                 self._lock_connection.close()
             self._lock_connection = None
 
@@ -121,7 +122,7 @@ class Scheduler:
                     elif not waiting_said:
                         logger.info("Another scheduler leads; this one waits to take over")
                         waiting_said = True
-                except DatabaseError:
+                except DatabaseProblem:
                     logger.exception("The scheduler cannot reach the database; trying again")
                     connection.close()
                 self.stop.wait(self.interval)

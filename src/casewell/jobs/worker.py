@@ -15,10 +15,11 @@ import threading
 import time
 
 from django.conf import settings
-from django.db import DatabaseError, OperationalError, close_old_connections, connection
+from django.db import Error as DatabaseProblem
+from django.db import OperationalError, connection
 from django.utils import timezone
 from django.utils.crypto import get_random_string
-from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS
+from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS, TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
@@ -60,8 +61,9 @@ class CasewellWorker(Worker):
             excluded_queue_names=[],
         )
         self.stop = stop or threading.Event()
-        # False under test: the test's transaction must not be closed under it.
+        # False under test: the test's connection and transaction stay open.
         self.manage_connections = manage_connections
+        self.unrecorded: set = set()
 
     def claim_next(self) -> DBTaskResult | None:
         """Take the next ready job and mark it running by this worker, or None."""
@@ -76,17 +78,19 @@ class CasewellWorker(Worker):
 
     def run(self) -> None:
         """Run jobs until stopped (or, in batch mode, until the queue is empty)."""
+        # The thread keeps one connection while it works (a new one per poll
+        # would cost PostgreSQL a process each second), and replaces it when
+        # the database has gone away.
         while not self.stop.is_set():
-            if self.manage_connections:
-                close_old_connections()
             try:
+                self._give_back_unrecorded()
                 task_result = self.claim_next()
             except OperationalError as error:
                 if not is_locked_database_exception(error):
                     self._database_trouble()
                 self.stop.wait(self.interval)
                 continue
-            except DatabaseError:
+            except DatabaseProblem:
                 self._database_trouble()
                 self.stop.wait(self.interval)
                 continue
@@ -95,9 +99,22 @@ class CasewellWorker(Worker):
                     return
                 self.stop.wait(self.interval)
                 continue
-            self.run_task(task_result)
+            try:
+                self.run_task(task_result)
+            except DatabaseProblem:
+                # Its outcome could not be saved. While this worker lives nobody
+                # else would rescue the job, so it gives the job back itself.
+                self._database_trouble()
+                self.unrecorded.add(task_result.id)
             if self.max_tasks is not None and self._run_tasks >= self.max_tasks:
                 return
+
+    def _give_back_unrecorded(self) -> None:
+        for result_id in list(self.unrecorded):
+            DBTaskResult.objects.filter(id=result_id, status=TaskResultStatus.RUNNING).update(
+                status=TaskResultStatus.READY, started_at=None
+            )
+            self.unrecorded.discard(result_id)
 
     def _database_trouble(self) -> None:
         logger.exception("Worker %s cannot reach the database; trying again", self.worker_id)
@@ -147,7 +164,7 @@ class Heartbeat:
                 if time.monotonic() >= next_recovery:
                     give_back_abandoned_tasks()
                     next_recovery = time.monotonic() + max(self.lease / 2, self.interval)
-            except DatabaseError:
+            except DatabaseProblem:
                 logger.exception("Worker %s could not record its heartbeat", self.worker_id)
                 connection.close()
             if ready is not None:
