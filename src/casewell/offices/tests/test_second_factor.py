@@ -182,3 +182,35 @@ def test_cleo_gets_404_for_norths_security_key(cast, client_for, action):
     confirm_password(client)
     response = client.get(f"/accounts/2fa/webauthn/keys/{key.pk}/{action}/")
     assert response.status_code == 404
+
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", re.I)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/accounts/2fa/",
+        "/accounts/2fa/totp/deactivate/",
+        "/accounts/2fa/recovery-codes/generate/",
+        "/accounts/2fa/webauthn/",
+        "/accounts/2fa/webauthn/add/",
+        "/accounts/reauthenticate/",
+        "/accounts/2fa/reauthenticate/",
+        "/accounts/password/change/",
+        "/accounts/logout/",
+        "/accounts/password/reset/key/1-not-a-key/",
+    ],
+)
+def test_account_pages_are_casewell_pages_without_inline_code(cast, path):
+    RecoveryCodes.activate(cast.ada)
+    client = Client()
+    enter_password(client, cast.ada.email)
+    enter_code(client, totp_code(cast.totp_secret(cast.ada)))
+    confirm_password(client)
+    response = client.get(path, follow=True)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "govuk-template" in page and page.count("<h1") == 1
+    assert not INLINE_SCRIPT.search(page) and "style=" not in page
+    assert "<label" not in page or 'class="govuk-label' in page
