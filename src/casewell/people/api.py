@@ -1,8 +1,8 @@
 """API routes for the people an office works for.
 
 Each call runs inside the caller's office (see ``casewell.api``): the list
-comes from the office-scoped manager, and one person is looked up with
-``get_for``, the same permission check the pages use.
+comes from ``find_people``, the same search the pages use, and one person is
+looked up with ``get_for``, the one permission check (marked as an API read).
 """
 
 from __future__ import annotations
@@ -11,12 +11,13 @@ from datetime import date, datetime
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from casewell.offices.models import User
 from casewell.offices.permissions import get_for
 from casewell.people.models import Person
+from casewell.people.services import find_people
 
 router = Router(tags=["people"])
 
@@ -45,8 +46,12 @@ class ApiError(Schema):
 
 @router.get("", response=list[PersonOut], summary="The office's people, a page at a time")
 @paginate(PageNumberPagination, page_size=50)
-def people(request: HttpRequest) -> QuerySet[Person]:
-    return Person.objects.order_by("last_name", "first_name", "id")
+def people(
+    request: HttpRequest,
+    name: str = Query("", description="every word must be in the name", max_length=200),
+    postcode: str = Query("", description="the start of the postcode", max_length=10),
+) -> QuerySet[Person]:
+    return find_people(request.auth, name=name, postcode=postcode)  # type: ignore[attr-defined]
 
 
 @router.get(

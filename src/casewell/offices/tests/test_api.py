@@ -198,6 +198,14 @@ def test_people_come_a_page_at_a_time_in_name_order(cast, northerners):
     assert [person["last_name"] for person in body["items"]] == ["Walsh"]
 
 
+def test_people_can_be_found_by_name_and_postcode_as_on_the_pages(cast, northerners):
+    client = api_client(token_for(cast.ada))
+    body = client.get("/api/v1/people?name=gwen").json()
+    assert [person["display_name"] for person in body["items"]] == ["Gwen Roberts"]
+    assert client.get("/api/v1/people?postcode=ls14").json()["count"] == 3
+    assert client.get("/api/v1/people?postcode=M1").json()["count"] == 0
+
+
 def test_one_person(cast, northerners):
     harriet = northerners[0]
     body = api_client(token_for(cast.ada)).get(f"/api/v1/people/{harriet.pk}").json()

@@ -1,0 +1,306 @@
+"""The wall between offices, walked route by route.
+
+Cleo works in South. Signed in (and holding an API token), she asks for every
+URL the project has — its own pages, allauth's, the API's — with North's
+record ids put into every id in the URL. Each must answer as if North's record
+did not exist. A route added tomorrow is walked too: nothing here lists today's
+URLs. A route whose URL carries something other than ``<model>_id`` fails the
+test until it follows the convention or is described in ``NOT_RECORD_IDS``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.apps import apps
+from django.db import models
+from django.forms.models import model_to_dict
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls.exceptions import Resolver404
+from django.utils.http import int_to_base36
+from django.utils.regex_helper import normalize
+
+from casewell.api import api
+from casewell.offices.audit import log_sensitive_read
+from casewell.offices.models import AuditEntry, Office, Role, User
+from casewell.offices.services import invite_staff
+from casewell.offices.tenancy import across_all_offices, bind_office
+from casewell.offices.tokens import create_token
+from casewell.people.models import Person
+
+# URL keyword arguments that are not one of our records' ids, each with why it is
+# safe to fill in as below. A new one goes here only with a reason; a record id
+# is always named ``<model>_id``.
+NOT_RECORD_IDS: dict[str, Callable[[Any], Any]] = {
+    # allauth's e-mail confirmation and password-reset keys, and the invitation
+    # link's token: secrets that *are* the permission, not ids. A made-up one
+    # must reveal nothing; North's real user id goes where allauth expects one.
+    "key": lambda north: "cleo-does-not-know-this-key",
+    "token": lambda north: "cleo-does-not-know-this-token",
+    "uidb36": lambda north: int_to_base36(north.record_of(User).pk),
+    # allauth's WebAuthn key pages name the Authenticator row plain ``pk``.
+    "pk": lambda north: north.record_of(Authenticator).pk,
+}
+# For these the URL holds a secret rather than an id, so a page answering 200 (allauth's
+# "this link is not valid") is fine as long as none of North's details appear in it.
+SECRET_KWARGS = {"key", "token", "uidb36"}
+
+# Answers that tell Cleo nothing about North's record: it does not exist for her (404),
+# she may not (403), the method is not offered (405, the same for every id), or the
+# request is malformed before any record is looked up (422, API bodies only).
+REFUSALS = {403, 404, 405}
+API_BODY_REFUSALS = REFUSALS | {422}
+NOT_LEAKING_STATUS_FOR_SECRETS = REFUSALS | {200}
+
+
+@dataclass
+class North:
+    """North's records and the strings that would betray them."""
+
+    office: Office
+    records: dict[str, models.Model]
+    strings: list[str]
+
+    def record_of(self, model: type[models.Model]) -> models.Model:
+        """A record of ``model`` belonging to North (one the fixture made, or any)."""
+        if model is Office:
+            return self.office
+        fields = {field.name for field in model._meta.get_fields()}
+        with across_all_offices():
+            rows = model._base_manager.order_by("pk")
+            if "office" in fields:
+                rows = rows.filter(office=self.office)
+            elif "user" in fields:
+                rows = rows.filter(user__office=self.office)
+            else:
+                pytest.fail(
+                    f"No way to tell which {model._meta.label} belongs to North: "
+                    f"teach North.record_of in {__file__} how to find one."
+                )
+            record = rows.first()
+        if record is None:
+            pytest.fail(
+                f"North has no {model._meta.label} to test the wall with: "
+                f"make one in the `north` fixture in {__file__} (through its service)."
+            )
+        return record
+
+
+@pytest.fixture
+def north(cast) -> North:
+    """One of each kind of North record a route might name, made the usual way."""
+    with bind_office(cast.north, actor=cast.ada):
+        harriet = Person.objects.create(
+            first_name="Harriet", last_name="Walsh", email="harriet.walsh@example.org",
+            postcode="LS1 4DY",
+        )
+    invitation = invite_staff(
+        cast.amir, email="priya.new@nr.example", full_name="Priya Newcombe", roles=[Role.CASEWORKER]
+    )
+    api_token, _ = create_token(cast.ada, "North's export script")
+    with bind_office(cast.north, actor=cast.ada):
+        log_sensitive_read(cast.ada, harriet, channel="page")
+    staff = [cast.ada, cast.ben, cast.mo, cast.ivy, cast.wes, cast.amir]
+    strings = [
+        cast.north.name, "North Ridge", "Harriet Walsh", "harriet.walsh@example.org",
+        "Priya Newcombe", "priya.new@nr.example", "North&#x27;s export script",
+        "North's export script",
+    ]
+    for person in staff:
+        strings += [person.full_name, person.email]
+    return North(
+        office=cast.north,
+        records={"person": harriet, "invitation": invitation, "apitoken": api_token,
+                 "user": cast.ada},
+        strings=strings,
+    )
+
+
+@dataclass
+class Route:
+    regex: str
+    name: str
+    callback: Callable[..., Any]
+
+    @property
+    def kwargs(self) -> list[str]:
+        return list(re.compile(self.regex).groupindex)
+
+    def __str__(self) -> str:
+        name = self.name or f"{self.callback.__module__}.{self.callback.__name__}"
+        return f"{name} ({self.regex})"
+
+
+def every_route(resolver: URLResolver | None = None, prefix: str = "") -> Iterator[Route]:
+    """Every URL pattern of the project, through every include, as one regex each."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        regex = prefix + pattern.pattern.regex.pattern.removeprefix("^")
+        if isinstance(pattern, URLResolver):
+            yield from every_route(pattern, regex)
+        elif isinstance(pattern, URLPattern):
+            yield Route(regex=regex, name=pattern.name or "", callback=pattern.callback)
+
+
+def model_named(kwarg: str) -> type[models.Model] | None:
+    """The installed model a ``<model>_id`` keyword argument names, or None."""
+    if not kwarg.endswith("_id"):
+        return None
+    wanted = kwarg.removesuffix("_id")
+    found = [model for model in apps.get_models() if model._meta.model_name == wanted]
+    if len(found) > 1:
+        pytest.fail(f"'{kwarg}' could name any of {found}: give the test a mapping for it.")
+    return found[0] if found else None
+
+
+def value_for(kwarg: str, north: North, where: str) -> Any:
+    model = model_named(kwarg)
+    if model is not None:
+        return (north.records.get(model._meta.model_name) or north.record_of(model)).pk
+    if kwarg in NOT_RECORD_IDS:
+        value = NOT_RECORD_IDS[kwarg](north)
+        return value.pk if isinstance(value, models.Model) else value
+    pytest.fail(
+        f"{where}: the URL keyword argument '{kwarg}' is not '<model>_id'. Name a record id "
+        f"after its model in lower case (for example <int:person_id>) so this test can put "
+        f"another office's id there, or, if it is not a record id, add it to NOT_RECORD_IDS "
+        f"in {__file__} saying why."
+    )
+
+
+def url_for(route: Route, north: North) -> str:
+    """The route's URL with North's ids (or made-up secrets) in it."""
+    format_string, params = normalize(route.regex)[0]
+    values = {kwarg: str(value_for(kwarg, north, str(route))) for kwarg in params}
+    url = "/" + format_string % values
+    match = resolve(url.split("?")[0])
+    assert match.func == route.callback or match.url_name == route.name, (
+        f"{route}: built {url}, which reaches {match.view_name} instead"
+    )
+    return url
+
+
+def leaks(response: Any, north: North) -> list[str]:
+    content = (
+        b"".join(response.streaming_content) if response.streaming else response.content
+    )
+    text = content.decode(errors="replace")
+    return [string for string in north.strings if string in text]
+
+
+def redirect_leaks(response: Any) -> bool:
+    """A redirect is safe if it goes to a page that takes no id (sign-in, home...).
+
+    Such a redirect is the same whatever id Cleo tried, so it tells her nothing
+    (allauth sends her to re-authenticate with her own URL in ``next``, for
+    example). A redirect to a page *about a record* could confirm North's record
+    exists, so it counts as getting through.
+    """
+    location = response.get("Location", "").split("?")[0]
+    try:
+        match = resolve(location)
+    except Resolver404:
+        return True
+    return bool(match.kwargs)
+
+
+def snapshot(north: North) -> dict[str, Any]:
+    """Everything Cleo might have changed: North's audit trail and the records she aimed at."""
+    with across_all_offices():
+        records = {
+            label: model_to_dict(type(record)._base_manager.get(pk=record.pk))
+            for label, record in north.records.items()
+        }
+        audited = AuditEntry.all_offices.filter(office=north.office).count()
+    return {"records": records, "audit entries": audited}
+
+
+@pytest.fixture
+def cleo_client(cast, client_for) -> Callable[[], Client]:
+    """A fresh client for each route (one might sign her out): Cleo's session and token."""
+    _record, token = create_token(cast.cleo, "Wall walk")
+
+    def make() -> Client:
+        client = client_for(cast.cleo)
+        client.raise_request_exception = False  # a crash is one more failure to list
+        client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        return client
+
+    return make
+
+
+def test_cleo_reaches_nothing_of_norths_by_any_route(cast, north, cleo_client):
+    routes = list(every_route())
+    assert any(route.name == "home" for route in routes)
+    assert any(route.regex.startswith("api/v1/") for route in routes)
+    assert any(route.regex.startswith("accounts/") for route in routes)
+    before = snapshot(north)
+    failures = []
+    for route in routes:
+        url = url_for(route, north)
+        secret = bool(set(route.kwargs) & SECRET_KWARGS)
+        for method in ("get", "post") if route.kwargs else ("get",):
+            response = getattr(cleo_client(), method)(url)
+            status = response.status_code
+            leaked = leaks(response, north)
+            if leaked:
+                failures.append(f"{method.upper()} {url} [{route}] shows North's {leaked}")
+            elif not route.kwargs:
+                continue  # a page with no id only has to keep North's details out
+            elif status in (301, 302, 303, 307, 308):
+                if redirect_leaks(response):
+                    failures.append(f"{method.upper()} {url} [{route}] redirects to "
+                                    f"{response['Location']}, a page about a record")
+            elif status not in (NOT_LEAKING_STATUS_FOR_SECRETS if secret else REFUSALS):
+                failures.append(f"{method.upper()} {url} [{route}] answered {status}, "
+                                f"not 403 or 404, with North's ids")
+    assert not failures, "Cleo (South) got through to North:\n" + "\n".join(failures)
+    assert snapshot(north) == before, "Cleo's requests changed North's records"
+
+
+def test_cleo_reaches_nothing_of_norths_by_any_api_operation(cast, north, cleo_client):
+    schema = api.get_openapi_schema()
+    assert schema["paths"], "the API has no routes at all"
+    before = snapshot(north)
+    failures = []
+    for path, operations in schema["paths"].items():
+        kwargs = re.findall(r"{(\w+)}", path)
+        url = path
+        for kwarg in kwargs:
+            url = url.replace(f"{{{kwarg}}}", str(value_for(kwarg, north, path)))
+        for method in operations:
+            send = getattr(cleo_client(), method.lower())
+            response = send(url, data={}, content_type="application/json")
+            status = response.status_code
+            leaked = leaks(response, north)
+            if leaked:
+                failures.append(f"{method.upper()} {url} shows North's {leaked}")
+            elif not kwargs:
+                continue
+            elif status not in (REFUSALS if method.lower() == "get" else API_BODY_REFUSALS):
+                failures.append(f"{method.upper()} {url} answered {status}, not 403 or 404")
+            elif status != 405 and "detail" not in response.json():
+                failures.append(f"{method.upper()} {url} answered {status} without a JSON 'detail'")
+    assert not failures, "Cleo (South) got through to North by the API:\n" + "\n".join(failures)
+    assert snapshot(north) == before, "Cleo's API calls changed North's records"
+
+
+def test_a_route_with_an_unconventional_id_name_fails_the_walk(north):
+    route = Route(regex=r"cases/(?P<case>[0-9]+)/\Z", name="case", callback=lambda request: None)
+    with pytest.raises(pytest.fail.Exception, match=r"not '<model>_id'.*NOT_RECORD_IDS"):
+        url_for(route, north)
+
+
+def test_ids_are_found_by_model_name(cast, north):
+    assert model_named("person_id") is Person
+    assert model_named("office_id") is Office
+    assert model_named("nothing_like_this_id") is None
+    assert value_for("person_id", north, "test") == north.records["person"].pk
+    assert value_for("user_id", north, "test") in {cast.ada.pk, cast.ben.pk, cast.mo.pk,
+                                                   cast.ivy.pk, cast.wes.pk, cast.amir.pk}
