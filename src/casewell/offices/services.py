@@ -144,11 +144,12 @@ def invite_staff(
             raise ValidationError(
                 {"email": "Someone already has a Casewell account with this e-mail address."}
             )
-        waiting = [
-            invitation
-            for invitation in Invitation.objects.filter(email__iexact=email)
-            if invitation.state == Invitation.State.PENDING
-        ]
+        waiting = Invitation.objects.filter(
+            email__iexact=email,
+            accepted_at__isnull=True,
+            withdrawn_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        ).exists()
         if waiting:
             raise ValidationError(
                 {"email": "This person has already been invited. Re-send their invitation instead."}

@@ -183,13 +183,12 @@ def staff_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @administrator_required
 def invitations(request: HttpRequest) -> HttpResponse:
-    waiting = [
-        invitation
-        for invitation in Invitation.objects.select_related("invited_by").order_by(
-            "-created_at", "-id"
-        )
-        if invitation.state in (Invitation.State.PENDING, Invitation.State.EXPIRED)
-    ]
+    # Waiting and expired ones: an expired invitation can still be re-sent or withdrawn.
+    waiting = list(
+        Invitation.objects.filter(accepted_at__isnull=True, withdrawn_at__isnull=True)
+        .select_related("invited_by")
+        .order_by("-created_at", "-id")
+    )
     vocabulary = request.user.office.vocabulary
     for invitation in waiting:
         invitation.role_names = [role_label(role, vocabulary) for role in invitation.roles]
