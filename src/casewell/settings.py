@@ -78,7 +78,9 @@ DATABASE_URL = read_str("CASEWELL_DATABASE_URL", f"sqlite:///{DATA_DIR / 'casewe
 try:
     _database = dj_database_url.parse(DATABASE_URL, conn_max_age=0)
 except ValueError as error:
-    raise ImproperlyConfigured(f"CASEWELL_DATABASE_URL is not a database address: {error}") from None
+    raise ImproperlyConfigured(
+        f"CASEWELL_DATABASE_URL is not a database address: {error}"
+    ) from None
 
 if _database["ENGINE"] == "django.db.backends.sqlite3":
     _database["OPTIONS"] = {
@@ -200,7 +202,9 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not HOSTED
 MFA_TOTP_ISSUER = "Casewell"
 
 SIGN_IN_FAILURES_BEFORE_SLOWING = read_int("CASEWELL_SIGN_IN_FAILURES_BEFORE_SLOWING", 3, minimum=1)
-SIGN_IN_FAILURES_BEFORE_LOCKING = read_int("CASEWELL_SIGN_IN_FAILURES_BEFORE_LOCKING", 10, minimum=2)
+SIGN_IN_FAILURES_BEFORE_LOCKING = read_int(
+    "CASEWELL_SIGN_IN_FAILURES_BEFORE_LOCKING", 10, minimum=2
+)
 
 SESSION_IDLE_MINUTES = read_int("CASEWELL_SESSION_IDLE_MINUTES", 30, minimum=1, maximum=24 * 60)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
@@ -261,7 +265,9 @@ if SMTP_URL:
 
     _smtp = urlsplit(SMTP_URL)
     if _smtp.scheme not in ("smtp", "smtps", "smtp+starttls"):
-        raise ImproperlyConfigured("CASEWELL_SMTP_URL must start smtp://, smtps:// or smtp+starttls://")
+        raise ImproperlyConfigured(
+            "CASEWELL_SMTP_URL must start smtp://, smtps:// or smtp+starttls://"
+        )
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = _smtp.hostname or "localhost"
     EMAIL_PORT = _smtp.port or (465 if _smtp.scheme == "smtps" else 25)

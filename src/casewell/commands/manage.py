@@ -1,7 +1,6 @@
 import argparse
 import os
 
-
 HELP = "Run one of Django's own management commands (migrate, createcachetable, shell, ...)."
 
 
@@ -22,4 +21,3 @@ def run(args: argparse.Namespace) -> int:
 
 
 NEEDS_DJANGO = False
-

@@ -34,5 +34,7 @@ def panels_for(user: User) -> list[Panel]:
     if user.has_role(Role.ADMINISTRATOR):
         panels.append(Panel("Office settings", "Manage staff, roles and the audit trail."))
     if not panels:
-        panels.append(Panel("Welcome", "You have no role in this office yet. Ask an administrator."))
+        panels.append(
+            Panel("Welcome", "You have no role in this office yet. Ask an administrator.")
+        )
     return panels

@@ -80,15 +80,24 @@ def _changes(instance: TenantModel, created: bool) -> dict[str, Any]:
             continue
         if not created and name not in before:
             continue  # not loaded (deferred), so we cannot tell; never guess
-        hidden = name in instance.sensitive_fields or name.removesuffix("_id") in instance.sensitive_fields
+        hidden = (
+            name in instance.sensitive_fields
+            or name.removesuffix("_id") in instance.sensitive_fields
+        )
         if hidden:
             changes[name] = HIDDEN
         else:
-            changes[name] = {"from": _plain(before.get(name)), "to": _plain(after)} if not created else _plain(after)
+            changes[name] = (
+                {"from": _plain(before.get(name)), "to": _plain(after)}
+                if not created
+                else _plain(after)
+            )
     return changes
 
 
-def _on_save(sender: type[TenantModel], instance: TenantModel, created: bool, raw: bool, **_: Any) -> None:
+def _on_save(
+    sender: type[TenantModel], instance: TenantModel, created: bool, raw: bool, **_: Any
+) -> None:
     if raw or not sender.audited:
         return
     changes = _changes(instance, created)
@@ -101,7 +110,10 @@ def _on_save(sender: type[TenantModel], instance: TenantModel, created: bool, ra
         changes=changes,
     )
     # The next save of this same object compares with what it holds now.
-    instance._loaded_values = _field_values(instance) | {"id": instance.pk, "office_id": instance.office_id}
+    instance._loaded_values = _field_values(instance) | {
+        "id": instance.pk,
+        "office_id": instance.office_id,
+    }
 
 
 def _on_delete(sender: type[TenantModel], instance: TenantModel, **_: Any) -> None:
@@ -115,5 +127,9 @@ def connect_audit_signals() -> None:
 
     for model in apps.get_models():
         if issubclass(model, TenantModel) and model.audited:
-            post_save.connect(_on_save, sender=model, dispatch_uid=f"audit-save-{model._meta.label}")
-            post_delete.connect(_on_delete, sender=model, dispatch_uid=f"audit-delete-{model._meta.label}")
+            post_save.connect(
+                _on_save, sender=model, dispatch_uid=f"audit-save-{model._meta.label}"
+            )
+            post_delete.connect(
+                _on_delete, sender=model, dispatch_uid=f"audit-delete-{model._meta.label}"
+            )

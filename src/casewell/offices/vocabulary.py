@@ -35,7 +35,9 @@ class Vocabulary:
 
 
 VOCABULARIES: dict[str, Vocabulary] = {
-    OfficeKind.CONSTITUENCY: Vocabulary(person="constituent", people="constituents", member="member"),
+    OfficeKind.CONSTITUENCY: Vocabulary(
+        person="constituent", people="constituents", member="member"
+    ),
     OfficeKind.SOCIAL_CARE: Vocabulary(
         person="child or family", people="children and families", member="service lead"
     ),

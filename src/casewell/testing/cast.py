@@ -16,7 +16,7 @@ from casewell.offices.models import Nation, Office, Role, User
 from casewell.offices.services import add_staff_member, create_office
 from casewell.offices.vocabulary import OfficeKind
 
-PASSWORD = "correct horse battery staple"
+PASSWORD = "correct horse battery staple"  # noqa: S105 - the test cast only
 
 
 @dataclass
@@ -46,12 +46,16 @@ def enrol_totp(user: User) -> str:
 
 def make_cast() -> Cast:
     north = create_office(
-        name="North Ridge constituency office", kind=OfficeKind.CONSTITUENCY,
-        nation=Nation.ENGLAND, reference_prefix="NR",
+        name="North Ridge constituency office",
+        kind=OfficeKind.CONSTITUENCY,
+        nation=Nation.ENGLAND,
+        reference_prefix="NR",
     )
     south = create_office(
-        name="South Vale advice service", kind=OfficeKind.ADVICE,
-        nation=Nation.WALES, reference_prefix="SV",
+        name="South Vale advice service",
+        kind=OfficeKind.ADVICE,
+        nation=Nation.WALES,
+        reference_prefix="SV",
     )
     staff = {
         "ada": (north, "Ada Lovelace", [Role.CASEWORKER]),
@@ -63,8 +67,13 @@ def make_cast() -> Cast:
         "cleo": (south, "Cleo Jones", [Role.CASEWORKER, Role.ADMINISTRATOR, Role.MANAGER]),
     }
     people = {
-        key: add_staff_member(office, email=f"{key}@{office.reference_prefix.lower()}.example",
-                              full_name=name, roles=roles, password=PASSWORD)
+        key: add_staff_member(
+            office,
+            email=f"{key}@{office.reference_prefix.lower()}.example",
+            full_name=name,
+            roles=roles,
+            password=PASSWORD,
+        )
         for key, (office, name, roles) in staff.items()
     }
     cast = Cast(north=north, south=south, **people)

@@ -21,8 +21,14 @@ def ensure_role(url: str) -> None:
     host = parts.hostname or "127.0.0.1"
     for admin in ("postgres", "root"):
         try:
-            with psycopg.connect(host=host, port=parts.port or 5432, user=admin, dbname="postgres",
-                                 autocommit=True, connect_timeout=5) as admin_connection:
+            with psycopg.connect(
+                host=host,
+                port=parts.port or 5432,
+                user=admin,
+                dbname="postgres",
+                autocommit=True,
+                connect_timeout=5,
+            ) as admin_connection:
                 exists = admin_connection.execute(
                     "SELECT 1 FROM pg_roles WHERE rolname = %s", [role]
                 ).fetchone()
@@ -48,7 +54,10 @@ def main(url: str) -> int:
         print(f"PostgreSQL did not answer at {url}: {error}".strip(), file=sys.stderr)
         return 1
     if super_user or bypass:
-        print(f"{url} connects as a superuser, which row-level security cannot wall in.", file=sys.stderr)
+        print(
+            f"{url} connects as a superuser, which row-level security cannot wall in.",
+            file=sys.stderr,
+        )
         return 1
     return 0
 
