@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import sys
 from types import FrameType
 
 from django.conf import settings
@@ -31,7 +32,13 @@ def serve(*, host: str, port: int, threads: int) -> int:
 
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
-    server = create_server(application, host=host, port=port, threads=threads, ident="Casewell")
+    try:
+        server = create_server(
+            application, host=host, port=port, threads=threads, ident="Casewell"
+        )
+    except OSError as error:
+        print(f"Casewell cannot listen on {host}:{port}: {error.strerror}.", file=sys.stderr)
+        return 1
     # Hosted mode runs workers and the scheduler as processes of their own.
     runner = (
         None

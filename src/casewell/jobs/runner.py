@@ -132,11 +132,14 @@ def stop_on_signals(runner: JobRunner, *, what: str) -> None:
             print(f"Stopping {what} at once; unfinished jobs will run again.", flush=True)
             sys.stdout.flush()
             os._exit(1)
-        print(
-            f"Stopping {what}: finishing the jobs now running "
-            "(press Ctrl-C again to stop at once).",
-            flush=True,
-        )
+        if runner.worker_threads:
+            print(
+                f"Stopping {what}: finishing the jobs now running "
+                "(press Ctrl-C again to stop at once).",
+                flush=True,
+            )
+        else:
+            print(f"Stopping {what}.", flush=True)
         runner.request_stop()
 
     signal.signal(signal.SIGINT, handle)

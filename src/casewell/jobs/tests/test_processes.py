@@ -52,6 +52,28 @@ def test_a_job_whose_worker_is_killed_mid_job_runs_to_completion_after_restart_o
     assert "Casewell worker stopped." in processes.log("second-worker.log")
 
 
+def test_a_worker_told_to_stop_finishes_its_job_first_and_exits_cleanly(processes: Processes):
+    folder = processes.folder
+    started = folder / "letter.started"
+    job = processes.probe("enqueue-waiting", "letter", str(folder))["id"]
+    worker = processes.start("worker", log="worker.log")
+    wait_until(lambda: lines(started), seconds=30, what="the worker to start the job")
+
+    worker.send_signal(signal.SIGTERM)
+    wait_until(
+        lambda: "Stopping the worker" in processes.log("worker.log"),
+        seconds=10,
+        what="the worker to take the signal",
+    )
+    assert worker.poll() is None  # still busy with the job
+    (folder / "letter.release").touch()
+
+    assert worker.wait(timeout=15) == 0, processes.log("worker.log")
+    report = processes.probe("wait", job, "letter", "0")
+    assert report["status"] == "SUCCESSFUL" and report["effects"] == 1
+    assert len(report["worker_ids"]) == 1 and len(lines(started)) == 1
+
+
 def test_a_batch_worker_runs_what_is_queued_and_exits(processes: Processes):
     job = processes.probe("enqueue", "batch-effect")["id"]
 
@@ -113,3 +135,29 @@ def test_casewell_serve_answers_on_port_8000_runs_jobs_and_stops_cleanly_on_ctrl
     took = time.monotonic() - stopping
     assert "Casewell has stopped." in processes.log("serve.log")
     assert took < 5, f"stopping took {took:.1f}s"
+
+
+@pytest.mark.postgres_only
+def test_a_second_scheduler_process_takes_over_when_the_leader_is_killed(processes: Processes):
+    if not processes.env["CASEWELL_DATABASE_URL"].startswith("postgres"):
+        pytest.skip("the scheduler lock is PostgreSQL's")
+    quick = {"CASEWELL_SCHEDULER_INTERVAL_SECONDS": "1"}
+    leader = processes.start("scheduler", log="leader.log", **quick)
+    wait_until(lambda: "now leads" in processes.log("leader.log"), seconds=30, what="a leader")
+    follower = processes.start("scheduler", log="follower.log", **quick)
+    wait_until(
+        lambda: "Another scheduler leads" in processes.log("follower.log"),
+        seconds=30,
+        what="the second scheduler to wait",
+    )
+
+    leader.send_signal(signal.SIGKILL)
+    leader.wait(timeout=10)
+
+    wait_until(
+        lambda: "now leads" in processes.log("follower.log"),
+        seconds=30,
+        what="the second scheduler to take over",
+    )
+    follower.send_signal(signal.SIGINT)
+    assert follower.wait(timeout=15) == 0
