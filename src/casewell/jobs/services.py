@@ -168,7 +168,8 @@ def give_back_abandoned_tasks(
     (``CASEWELL_WORKER_LEASE_SECONDS``). A job whose worker never kept a
     heartbeat (it was run by some other worker program) gets the lease from the
     moment it started. Runs at worker start, in every worker's heartbeat
-    thread, and on every scheduler tick.
+    thread, and on every scheduler tick. Times written on different machines
+    are compared, so their clocks must agree to well within the lease (NTP).
     """
     now = now or timezone.now()
     lease = timedelta(seconds=lease_seconds or settings.WORKER_LEASE_SECONDS)

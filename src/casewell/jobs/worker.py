@@ -13,6 +13,7 @@ import os
 import socket
 import threading
 import time
+from uuid import UUID
 
 from django.conf import settings
 from django.db import Error as DatabaseProblem
@@ -63,7 +64,7 @@ class CasewellWorker(Worker):
         self.stop = stop or threading.Event()
         # False under test: the test's connection and transaction stay open.
         self.manage_connections = manage_connections
-        self.unrecorded: set = set()
+        self.unrecorded: set[UUID] = set()
 
     def claim_next(self) -> DBTaskResult | None:
         """Take the next ready job and mark it running by this worker, or None."""
