@@ -245,7 +245,8 @@ CONTENT_SECURITY_POLICY = {
 # --- Static files, served by the application itself (WhiteNoise) ------------------
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Embedded mode serves straight from the packages (finders); hosted collects once.
+STATIC_ROOT = Path(read_str("CASEWELL_STATIC_ROOT")) if read_str("CASEWELL_STATIC_ROOT") else None
 NODE_MODULES = PROJECT_DIR / "node_modules"
 STATICFILES_DIRS = [
     ("govuk", NODE_MODULES / "govuk-frontend" / "dist" / "govuk"),

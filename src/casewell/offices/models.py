@@ -11,7 +11,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from casewell.offices.tenancy import OfficeScopedManager, current_office_id
+from casewell.offices.tenancy import (
+    OfficeScopedManager,
+    bind_office,
+    current_actor,
+    current_office_id,
+)
 from casewell.offices.vocabulary import OfficeKind, Vocabulary, vocabulary_for
 
 
@@ -153,11 +158,10 @@ class User(AbstractBaseUser):
 
     @cached_property
     def roles(self) -> frozenset[str]:
-        return frozenset(
-            StaffRole.all_offices.filter(user=self, office_id=self.office_id).values_list(
-                "role", flat=True
-            )
-        )
+        # Bound to the person's own office, so the answer is the same in a request,
+        # a job or before any office is bound (row-level security would hide the rows).
+        with bind_office(self.office_id, actor=current_actor()):
+            return frozenset(StaffRole.objects.filter(user=self).values_list("role", flat=True))
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
