@@ -58,7 +58,7 @@ def casewell_pages() -> list[Route]:
 
 
 def _invitation_id(cast: Cast) -> int:
-    from casewell.offices.services import invite_staff
+    from casewell.offices.invitations import invite_staff
 
     return invite_staff(
         cast.amir, email="walk@nr.example", full_name="Walk Through", roles=["caseworker"]

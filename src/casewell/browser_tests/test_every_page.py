@@ -23,7 +23,7 @@ pytestmark = pytest.mark.browser
 
 
 def _join_token(cast: Cast) -> dict[str, object]:
-    from casewell.offices.services import invitation_link_token, invite_staff
+    from casewell.offices.invitations import invitation_link_token, invite_staff
 
     invitation = invite_staff(
         cast.amir, email="joiner@nr.example", full_name="Jo Iner", roles=["caseworker"]

@@ -7,8 +7,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
 
+from casewell.offices.invitations import invitation_link_token
 from casewell.offices.models import Invitation
-from casewell.offices.services import invitation_link_token
 from casewell.offices.tenancy import across_all_offices, bind_office
 
 

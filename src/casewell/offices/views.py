@@ -23,6 +23,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
+from casewell.offices import invitations as invites
 from casewell.offices import services
 from casewell.offices.forms_staff import (
     AccessLogFilterForm,
@@ -202,7 +203,7 @@ def invite(request: HttpRequest) -> HttpResponse:
     form = InviteForm(_posted(request), office=request.user.office)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation = services.invite_staff(
+            invitation = invites.invite_staff(
                 request.user, site_url=_site_url(request), **form.cleaned_data
             )
         except ValidationError as error:
@@ -234,7 +235,7 @@ def invitation_withdraw(request: HttpRequest, invitation_id: int) -> HttpRespons
     return _invitation_action(
         request,
         invitation_id,
-        services.withdraw_invitation,
+        invites.withdraw_invitation,
         "The invitation to {email} has been withdrawn. Its link no longer works.",
     )
 
@@ -244,7 +245,7 @@ def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
     return _invitation_action(
         request,
         invitation_id,
-        services.resend_invitation,
+        invites.resend_invitation,
         "A new invitation has been sent to {email}. The old link no longer works.",
         site_url=_site_url(request),
     )
@@ -256,8 +257,8 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     if request.user.is_authenticated:
         return render(request, "offices/join_signed_in.html", status=403)
     try:
-        invitation = services.find_invitation(token)
-    except services.InvitationUnusable as unusable:
+        invitation = invites.find_invitation(token)
+    except invites.InvitationUnusable as unusable:
         status = 404 if unusable.office is None else 410
         return render(
             request,
@@ -265,11 +266,11 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
             {"reason": unusable.reason, "invited_office": unusable.office},
             status=status,
         )
-    form = JoinForm(_posted(request), new_member=services.new_member_for(invitation))
+    form = JoinForm(_posted(request), new_member=invites.new_member_for(invitation))
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.accept_invitation(token, form.cleaned_data["password1"])
-        except services.InvitationUnusable as unusable:
+            user = invites.accept_invitation(token, form.cleaned_data["password1"])
+        except invites.InvitationUnusable as unusable:
             return render(
                 request,
                 "offices/join_unusable.html",

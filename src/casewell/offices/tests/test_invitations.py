@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from casewell.offices import services
+from casewell.offices import invitations
 from casewell.offices.models import AuditEntry, Invitation, Role, User
 from casewell.offices.tasks import send_invitation
 from casewell.offices.tenancy import bind_office
@@ -84,7 +84,7 @@ def test_invite_accept_creates_the_account_with_its_roles_and_demands_a_second_f
 
 
 def test_the_invitation_is_audited_and_its_token_is_never_stored(cast):
-    invitation = services.invite_staff(
+    invitation = invitations.invite_staff(
         cast.amir,
         email="Sam@Example.org",
         full_name="Sam Idris",
@@ -109,7 +109,7 @@ def test_the_invitation_is_audited_and_its_token_is_never_stored(cast):
 def test_the_email_job_is_enqueued_in_the_same_transaction_as_the_invitation(cast):
     with pytest.raises(RuntimeError), transaction.atomic():
         # A failure after the invitation leaves neither the invitation nor its job.
-        services.invite_staff(
+        invitations.invite_staff(
             cast.amir, email="gone@example.org", full_name="Gone", roles=[Role.INTERN]
         )
         raise RuntimeError("the request failed afterwards")
@@ -119,7 +119,7 @@ def test_the_email_job_is_enqueued_in_the_same_transaction_as_the_invitation(cas
 
 
 def test_running_the_email_job_twice_sends_one_email(cast):
-    services.invite_staff(
+    invitations.invite_staff(
         cast.amir, email="twice@example.org", full_name="Twice", roles=[Role.INTERN]
     )
     job = DBTaskResult.objects.get(task_path=TASK_PATH)
@@ -167,7 +167,7 @@ def test_roles_are_offered_in_the_offices_own_words(cast, client_for):
 
 @pytest.fixture
 def pending(cast):
-    invitation = services.invite_staff(
+    invitation = invitations.invite_staff(
         cast.amir, email="pat@example.org", full_name="Pat Kerr", roles=[Role.CASEWORKER]
     )
     run_invitation_jobs()
@@ -240,25 +240,25 @@ def test_resending_sends_a_new_link_and_the_old_one_stops_working(cast, client_f
 def test_an_expired_invitation_can_be_resent(cast, pending):
     invitation, _ = pending
     with time_machine.travel(timezone.now() + timedelta(days=8)):
-        services.resend_invitation(cast.amir, invitation)
+        invitations.resend_invitation(cast.amir, invitation)
         run_invitation_jobs()
         assert Client().get(f"/join/{link_token(mail.outbox[-1])}/").status_code == 200
 
 
 def test_a_job_for_a_withdrawn_invitation_sends_nothing(cast):
-    invitation = services.invite_staff(
+    invitation = invitations.invite_staff(
         cast.amir, email="no@example.org", full_name="No", roles=["intern"]
     )
-    services.withdraw_invitation(cast.amir, invitation)
+    invitations.withdraw_invitation(cast.amir, invitation)
     assert run_invitation_jobs() == ["withdrawn"]
     assert mail.outbox == []
 
 
 def test_the_pending_invitations_page_lists_waiting_ones_only(cast, client_for, pending):
-    withdrawn = services.invite_staff(
+    withdrawn = invitations.invite_staff(
         cast.amir, email="w@example.org", full_name="Will Drawn", roles=["intern"]
     )
-    services.withdraw_invitation(cast.amir, withdrawn)
+    invitations.withdraw_invitation(cast.amir, withdrawn)
     page = client_for(cast.amir).get("/office/invitations/").content.decode()
     assert "Pat Kerr" in page and "Will Drawn" not in page
 
@@ -274,7 +274,7 @@ def test_only_administrators_may_invite(cast, client_for):
     for person in (cast.ada, cast.ben, cast.mo, cast.ivy, cast.wes):
         assert invite(client_for(person)).status_code == 403
     with pytest.raises(PermissionDenied):
-        services.invite_staff(cast.ben, email="x@example.org", full_name="X", roles=["intern"])
+        invitations.invite_staff(cast.ben, email="x@example.org", full_name="X", roles=["intern"])
 
 
 def test_cleo_gets_404_for_norths_invitations(cast, client_for, pending):

@@ -5,8 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from casewell.offices.invitations import invite_staff
 from casewell.offices.models import AuditEntry, Office, Role, User
-from casewell.offices.services import add_staff_member, invite_staff
+from casewell.offices.services import add_staff_member
 from casewell.offices.tenancy import bind_office
 
 ADMIN_PAGES = [

@@ -28,8 +28,8 @@ from django.utils.regex_helper import normalize
 
 from casewell.api import api
 from casewell.offices.audit import log_sensitive_read
+from casewell.offices.invitations import invite_staff
 from casewell.offices.models import AuditEntry, Office, Role, User
-from casewell.offices.services import invite_staff
 from casewell.offices.tenancy import across_all_offices, bind_office
 from casewell.offices.tokens import create_token
 from casewell.people.models import Person
