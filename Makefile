@@ -36,6 +36,7 @@ run: setup
 
 test: setup
 	@start=$$(date +%s); \
+	$(MAKE) --no-print-directory lint && \
 	$(MAKE) --no-print-directory test-sqlite && \
 	$(MAKE) --no-print-directory test-postgres && \
 	$(MAKE) --no-print-directory test-browser && \
@@ -74,8 +75,11 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; fi
 
+# Lint and the layering contract (models <- services <- views, api, commands).
 lint: setup
+	@echo "== Lint and layers =="
 	$(BIN)/ruff check src
+	$(BIN)/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV) node_modules build test-data

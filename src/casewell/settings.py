@@ -71,6 +71,8 @@ ALLOWED_HOSTS = read_list(
     "CASEWELL_ALLOWED_HOSTS", [] if HOSTED else ["127.0.0.1", "localhost", "[::1]"]
 )
 CSRF_TRUSTED_ORIGINS = read_list("CASEWELL_TRUSTED_ORIGINS", [])
+# Where people reach Casewell, for links in e-mails sent outside a request.
+SITE_URL = read_str("CASEWELL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Database -----------------------------------------------------------------
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.urls import reverse
+
 from casewell.offices.models import Role, User
 
 
@@ -32,7 +34,14 @@ def panels_for(user: User) -> list[Panel]:
     if user.has_role(Role.WELLBEING_CHAMPION):
         panels.append(Panel("Wellbeing hub", "No events or resources yet."))
     if user.has_role(Role.ADMINISTRATOR):
-        panels.append(Panel("Office settings", "Manage staff, roles and the audit trail."))
+        panels.append(
+            Panel(
+                "Office settings",
+                "Manage staff, roles and the audit trail.",
+                link_text="Go to office settings",
+                link_url=reverse("office:staff"),
+            )
+        )
     if not panels:
         panels.append(
             Panel("Welcome", "You have no role in this office yet. Ask an administrator.")

@@ -116,7 +116,7 @@ def invite_staff(
 
 
 def _default_site_url() -> str:
-    return getattr(settings, "SITE_URL", "") or "http://127.0.0.1:8000"
+    return settings.SITE_URL
 
 
 def withdraw_invitation(admin: User, invitation: Invitation) -> None:
