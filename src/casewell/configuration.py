@@ -16,7 +16,10 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, connection
+
+from casewell.encryption import check_keys
 
 ERROR: Literal["error"] = "error"
 WARNING: Literal["warning"] = "warning"
@@ -37,6 +40,7 @@ def find_problems() -> list[Problem]:
     """Every configuration problem, errors first. Opens (and closes) a database connection."""
     problems = [Problem(ERROR, message) for message in settings.CONFIGURATION_PROBLEMS]
     problems += _data_folder_problems(already_reported=problems)
+    problems += _encryption_problems()
     if settings.HOSTED:
         problems += _hosted_problems()
     database_problems = _database_problems()
@@ -81,6 +85,14 @@ def _data_folder_problems(*, already_reported: list[Problem]) -> list[Problem]:
             f"The data folder {folder} cannot be written ({error.strerror}); "
             "set CASEWELL_DATA_DIR to a folder Casewell may write to."
         ))]
+    return []
+
+
+def _encryption_problems() -> list[Problem]:
+    try:
+        check_keys()
+    except ImproperlyConfigured as problem:
+        return [Problem(ERROR, str(problem))]
     return []
 
 

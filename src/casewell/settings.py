@@ -12,9 +12,11 @@ Two shapes, chosen by ``CASEWELL_MODE``:
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -35,37 +37,57 @@ DATA_DIR = Path(read_str("CASEWELL_DATA_DIR", "data")).resolve()
 CONFIGURATION_PROBLEMS: list[str] = []
 
 
-def _embedded_secret_key() -> str:
-    """Keep one generated key in the data folder so sessions survive restarts."""
-    key_file = DATA_DIR / "secret_key"
+def _embedded_key(file_name: str, make_key: Callable[[], str]) -> str:
+    """Keep one generated key in the data folder so it survives restarts."""
+    key_file = DATA_DIR / file_name
     try:
         if key_file.exists():
             return key_file.read_text().strip()
         DATA_DIR.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_urlsafe(50)
+        key = make_key()
         key_file.write_text(key)
         key_file.chmod(0o600)
         return key
     except OSError as error:
-        CONFIGURATION_PROBLEMS.append(
+        problem = (
             f"The data folder {DATA_DIR} cannot be written ({error.strerror}); "
             "set CASEWELL_DATA_DIR to a folder Casewell may write to."
         )
-        return secrets.token_urlsafe(50)
+        if problem not in CONFIGURATION_PROBLEMS:
+            CONFIGURATION_PROBLEMS.append(problem)
+        return make_key()
 
 
-SECRET_KEY = read_str("CASEWELL_SECRET_KEY")
-if not SECRET_KEY:
+def _required_key(name: str, purpose: str, make_key: Callable[[], str], file_name: str) -> str:
+    """A key from the environment; generated into the data folder when embedded."""
+    key = read_str(name)
+    if key:
+        return key
     if HOSTED:
         CONFIGURATION_PROBLEMS.append(
-            "CASEWELL_SECRET_KEY (or CASEWELL_SECRET_KEY_FILE) is not set; hosted mode needs "
-            "a long random secret shared by every web process."
+            f"{name} (or {name}_FILE) is not set; hosted mode needs {purpose}."
         )
-        SECRET_KEY = secrets.token_urlsafe(50)
-    else:
-        SECRET_KEY = _embedded_secret_key()
-elif HOSTED and len(SECRET_KEY) < 40:
+        return make_key()
+    return _embedded_key(file_name, make_key)
+
+
+SECRET_KEY = _required_key(
+    "CASEWELL_SECRET_KEY",
+    "a long random secret shared by every web process",
+    lambda: secrets.token_urlsafe(50),
+    "secret_key",
+)
+if HOSTED and read_str("CASEWELL_SECRET_KEY") and len(SECRET_KEY) < 40:
     CONFIGURATION_PROBLEMS.append("CASEWELL_SECRET_KEY is shorter than 40 characters.")
+
+# Encrypts secrets kept in the database (second-factor keys) and, later, files.
+# Comma-separated: the first encrypts, all decrypt, so a key can be rotated.
+ENCRYPTION_KEYS = _required_key(
+    "CASEWELL_ENCRYPTION_KEY",
+    "a Fernet key (casewell check shows how to make one) to encrypt stored secrets",
+    lambda: Fernet.generate_key().decode(),
+    "encryption_key",
+).split(",")
 
 ALLOWED_HOSTS = read_list(
     "CASEWELL_ALLOWED_HOSTS", [] if HOSTED else ["127.0.0.1", "localhost", "[::1]"]

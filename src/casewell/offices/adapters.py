@@ -19,6 +19,7 @@ from allauth.mfa.models import Authenticator
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
+from casewell.encryption import decrypt_text, encrypt_text
 from casewell.offices.backends import REFUSAL_ATTRIBUTE
 
 WRONG_PASSWORD = "The email address or password is not right."  # noqa: S105 - words
@@ -63,6 +64,13 @@ class MFAAdapter(DefaultMFAAdapter):
             "Casewell asks everyone for one."
         ),
     }
+
+    # Second-factor keys and recovery-code seeds are stored encrypted, not in the clear.
+    def encrypt(self, text: str) -> str:
+        return encrypt_text(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return decrypt_text(encrypted_text)
 
     def get_totp_label(self, user: object) -> str:
         return str(getattr(user, "email", user))

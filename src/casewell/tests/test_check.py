@@ -9,11 +9,13 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from cryptography.fernet import Fernet
 from django.db import connection
 
 from casewell.commands.check import refuse_to_start
 
 GOOD_KEY = secrets.token_urlsafe(50)
+GOOD_ENCRYPTION_KEY = Fernet.generate_key().decode()
 NOBODY_LISTENS = "postgres://casewell_test@127.0.0.1:1/casewell"
 
 
@@ -37,6 +39,7 @@ def hosted(**env: str) -> dict[str, str]:
     """A hosted configuration that is right apart from what the test changes."""
     return {
         "CASEWELL_MODE": "hosted", "CASEWELL_SECRET_KEY": GOOD_KEY,
+        "CASEWELL_ENCRYPTION_KEY": GOOD_ENCRYPTION_KEY,
         "CASEWELL_ALLOWED_HOSTS": "casework.example.org", "CASEWELL_DATABASE_URL": NOBODY_LISTENS,
     } | env
 
@@ -84,6 +87,23 @@ def test_hosted_mode_without_a_secret_key_is_an_error(tmp_path):
 
     assert result.returncode == 1
     assert "CASEWELL_SECRET_KEY (or CASEWELL_SECRET_KEY_FILE) is not set" in result.stdout
+
+
+def test_hosted_mode_without_an_encryption_key_is_an_error(tmp_path):
+    env = hosted()
+    del env["CASEWELL_ENCRYPTION_KEY"]
+    result = run_casewell(tmp_path, "check", **env)
+
+    assert result.returncode == 1
+    assert "CASEWELL_ENCRYPTION_KEY (or CASEWELL_ENCRYPTION_KEY_FILE) is not set" in result.stdout
+
+
+def test_an_encryption_key_that_is_not_a_fernet_key_is_explained(tmp_path):
+    result = run_casewell(tmp_path, "check", CASEWELL_ENCRYPTION_KEY="not-a-key")
+
+    assert result.returncode == 1
+    assert "CASEWELL_ENCRYPTION_KEY must be one or more Fernet keys" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
 
 
 def test_hosted_mode_with_a_short_or_guessable_secret_key_is_an_error(tmp_path):

@@ -214,3 +214,16 @@ def test_account_pages_are_casewell_pages_without_inline_code(cast, path):
     assert "govuk-template" in page and page.count("<h1") == 1
     assert not INLINE_SCRIPT.search(page) and "style=" not in page
     assert "<label" not in page or 'class="govuk-label' in page
+
+
+def test_second_factor_keys_are_stored_encrypted_and_still_work(cast):
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+    from allauth.mfa.totp.internal.auth import yield_hotp_counters_from_time
+
+    secret = cast.totp_secret(cast.ada)
+    stored = Authenticator.objects.get(user=cast.ada, type=Authenticator.Type.TOTP)
+
+    assert secret not in str(stored.data)
+    code = format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+    assert TOTP(stored).validate_code(code)
