@@ -218,8 +218,12 @@ def test_account_pages_are_casewell_pages_without_inline_code(cast, path):
 
 def test_second_factor_keys_are_stored_encrypted_and_still_work(cast):
     from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
-    from allauth.mfa.totp.internal.auth import yield_hotp_counters_from_time
+    from allauth.mfa.totp.internal.auth import (
+        TOTP,
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
 
     secret = cast.totp_secret(cast.ada)
     stored = Authenticator.objects.get(user=cast.ada, type=Authenticator.Type.TOTP)
