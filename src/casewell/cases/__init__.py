@@ -1,0 +1,1 @@
+"""Cases: what an office is doing for someone, from opening to closing."""

@@ -1,0 +1,3 @@
+"""Cases: what an office is doing for someone, from opening to closing."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""The organisations and contacts an office writes to: a central directory every office reads, and
+each office's own.
+"""

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class FilesConfig(AppConfig):
+    name = "casewell.files"
+    label = "files"
+    verbose_name = "Stored files"

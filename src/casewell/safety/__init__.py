@@ -1,0 +1,3 @@
+"""Keeping staff safe: lone-working sessions that escalate on time, the duress alarm, incidents and
+safety markers.
+"""

@@ -1,0 +1,7 @@
+"""API routes for case timeline."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["timeline"])

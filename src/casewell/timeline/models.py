@@ -1,0 +1,3 @@
+"""One timeline per case: every note, call, visit, e-mail, letter, document and status change."""
+
+from __future__ import annotations
