@@ -19,11 +19,16 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer
 
+from casewell.cases.api import router as cases_router
+from casewell.directory.api import router as directory_router
+from casewell.files.api import router as files_router
 from casewell.offices.api import router as offices_router
 from casewell.offices.models import User
 from casewell.offices.tenancy import bind_office
 from casewell.offices.tokens import user_for_token
 from casewell.people.api import router as people_router
+from casewell.safety.api import router as safety_router
+from casewell.timeline.api import router as timeline_router
 
 _UNCHECKED = object()
 
@@ -76,6 +81,11 @@ api = NinjaAPI(
 api.add_decorator(run_in_token_holders_office, mode="view")
 api.add_router("", offices_router)
 api.add_router("/people", people_router)
+api.add_router("/directory", directory_router)
+api.add_router("/cases", cases_router)
+api.add_router("/timeline", timeline_router)
+api.add_router("/files", files_router)
+api.add_router("/safety", safety_router)
 
 
 def _error(request: HttpRequest, status: int, detail: str, **extra: Any) -> HttpResponse:

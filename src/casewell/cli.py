@@ -8,7 +8,7 @@ import importlib
 import os
 import sys
 
-COMMANDS = ["serve", "worker", "scheduler", "demo", "check", "token", "manage"]
+COMMANDS = ["serve", "worker", "scheduler", "demo", "check", "token", "bench", "manage"]
 
 
 def _load(name: str):  # noqa: ANN202 - a module

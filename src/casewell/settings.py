@@ -141,6 +141,11 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "casewell.offices",
     "casewell.people",
+    "casewell.directory",
+    "casewell.cases",
+    "casewell.timeline",
+    "casewell.files",
+    "casewell.safety",
     "casewell.jobs",
     "casewell.home",
 ]

@@ -7,5 +7,10 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("casewell.offices.urls")),
     path("people/", include("casewell.people.urls")),
+    path("directory/", include("casewell.directory.urls")),
+    path("cases/", include("casewell.cases.urls")),
+    path("timeline/", include("casewell.timeline.urls")),
+    path("files/", include("casewell.files.urls")),
+    path("safety/", include("casewell.safety.urls")),
     path("api/v1/", api.urls),
 ]
