@@ -296,3 +296,35 @@ class AccessLogEntry(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.user} read {self.subject}"
+
+
+class Team(TenantModel):
+    """A group of staff who share cases (a housing team, say). Cases can be given to a team."""
+
+    name = models.CharField(max_length=100)
+    created_at = models.DateTimeField(default=timezone.now)
+    members = models.ManyToManyField(
+        User, through="TeamMembership", related_name="teams", blank=True
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "name"], name="one_team_name_per_office")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamMembership(TenantModel):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="team_memberships")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team", "user"], name="one_membership_per_team")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.team}"
