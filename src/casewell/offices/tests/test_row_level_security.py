@@ -31,6 +31,11 @@ NOT_TENANT_MODELS = {
     # A scheduled job's office (nullable) only says whose work it is.
     "jobs.WorkerHeartbeat",
     "jobs.ScheduledTask",
+    # The central directory: held by the installation, loaded by `casewell directory
+    # import`, read (never written) by every office. An office's own organisations and
+    # contacts, and its overrides of central entries, are tenant rows.
+    "directory.CentralOrganisation",
+    "directory.CentralContact",
 }
 
 postgres_only = pytest.mark.skipif(

@@ -27,6 +27,7 @@ from django.utils.http import int_to_base36
 from django.utils.regex_helper import normalize
 
 from casewell.api import api
+from casewell.directory.services import add_contact, add_organisation
 from casewell.offices.audit import log_sensitive_read
 from casewell.offices.invitations import invite_staff
 from casewell.offices.models import AuditEntry, Office, Role, User
@@ -46,6 +47,10 @@ NOT_RECORD_IDS: dict[str, Callable[[Any], Any]] = {
     "uidb36": lambda north: int_to_base36(north.record_of(User).pk),
     # allauth's WebAuthn key pages name the Authenticator row plain ``pk``.
     "pk": lambda north: north.record_of(Authenticator).pk,
+    # A central directory entry's key: the installation's shared directory, which every
+    # office reads, so no key is North's; North's own copies are ``organisation_id``.
+    # A made-up key must be 404 like any unknown entry.
+    "central_key": lambda north: "cleo-does-not-know-this-entry",
 }
 # For these the URL holds a secret rather than an id, so a page answering 200 (allauth's
 # "this link is not valid") is fine as long as none of North's details appear in it.
@@ -106,18 +111,22 @@ def north(cast) -> North:
     api_token, _ = create_token(cast.ada, "North's export script")
     with bind_office(cast.north, actor=cast.ada):
         log_sensitive_read(cast.ada, harriet, channel="page")
+    ridgeway = add_organisation(
+        cast.ben, {"name": "Ridgeway Tenants Trust", "kind": "housing_association"}
+    )
+    dorothy = add_contact(cast.ada, ridgeway, {"name": "Dorothy Kettering", "role": "Officer"})
     staff = [cast.ada, cast.ben, cast.mo, cast.ivy, cast.wes, cast.amir]
     strings = [
         cast.north.name, "North Ridge", "Harriet Walsh", "harriet.walsh@example.org",
         "Priya Newcombe", "priya.new@nr.example", "North&#x27;s export script",
-        "North's export script",
+        "North's export script", "Ridgeway Tenants Trust", "Dorothy Kettering",
     ]
     for person in staff:
         strings += [person.full_name, person.email]
     return North(
         office=cast.north,
         records={"person": harriet, "invitation": invitation, "apitoken": api_token,
-                 "user": cast.ada},
+                 "user": cast.ada, "organisation": ridgeway, "contact": dorothy},
         strings=strings,
     )
 
