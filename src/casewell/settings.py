@@ -89,6 +89,9 @@ ENCRYPTION_KEYS = _required_key(
     "encryption_key",
 ).split(",")
 
+# Uploaded files larger than this are refused with a message saying so.
+MAX_UPLOAD_MB = read_int("CASEWELL_MAX_UPLOAD_MB", 20, minimum=1, maximum=2048)
+
 ALLOWED_HOSTS = read_list(
     "CASEWELL_ALLOWED_HOSTS", [] if HOSTED else ["127.0.0.1", "localhost", "[::1]"]
 )

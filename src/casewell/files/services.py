@@ -1,0 +1,213 @@
+"""Storing uploaded files and giving them back.
+
+Other domains call these; none of them checks who may read a file. The record
+that holds the file (a timeline entry, a signed permission form) is looked up
+with ``get_for`` first, and only then is ``file_response`` (or ``read_bytes``)
+called — so a file is streamed only to someone who may see what it belongs to.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import logging
+from collections.abc import Iterable, Iterator
+from pathlib import PurePath
+from typing import Protocol
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import StreamingHttpResponse
+from django.utils.http import content_disposition_header
+
+from casewell.files.keys import office_key
+from casewell.files.kinds import HEAD_SIZE, NotAccepted, identify
+from casewell.files.models import StoredFile
+from casewell.files.storage import (
+    CHUNK_SIZE,
+    TamperedFile,
+    new_storage_name,
+    path_for,
+    read_decrypted,
+    write_encrypted,
+)
+from casewell.offices.models import Office, User
+from casewell.offices.tenancy import bind_office, current_actor, current_office_id
+
+__all__ = [
+    "TamperedFile",
+    "delete_stored_file",
+    "file_chunks",
+    "file_response",
+    "max_upload_bytes",
+    "read_bytes",
+    "store_file",
+]
+
+logger = logging.getLogger(__name__)
+
+
+class Upload(Protocol):
+    """What Django's UploadedFile (and File, ContentFile) offer."""
+
+    name: str | None
+    size: int | None
+
+    def seek(self, offset: int) -> object: ...
+    def read(self, size: int = -1) -> bytes: ...
+    def chunks(self, chunk_size: int | None = None) -> Iterable[bytes]: ...
+
+
+def max_upload_bytes() -> int:
+    return settings.MAX_UPLOAD_MB * 1024 * 1024
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".removesuffix(".0")
+
+
+class _TooBig(Exception):
+    pass
+
+
+class _Measure:
+    """Passes an upload's pieces through, hashing and counting them, and stops at the limit."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self.digest = hashlib.sha256()
+
+    def through(self, pieces: Iterable[bytes]) -> Iterator[bytes]:
+        for piece in pieces:
+            self.size += len(piece)
+            if self.size > self.limit:
+                raise _TooBig
+            self.digest.update(piece)
+            yield piece
+
+
+def store_file(office: Office, uploaded_file: Upload, *, uploaded_by: User | None) -> StoredFile:
+    """Check an upload and keep it encrypted with the office's key.
+
+    Refuses, as ValidationError({"file": reason}), a missing or empty file, one
+    over CASEWELL_MAX_UPLOAD_MB, a kind not on the allow-list, and one whose
+    contents disagree with its name. Requires nothing else: the caller has already
+    decided the uploader may add a file where it is going. Causes the encrypted
+    file under the data folder and the StoredFile row (audited).
+    """
+    bound = current_office_id()
+    if bound is not None and bound != office.pk:
+        raise PermissionError(
+            f"Refusing to store a file for office {office.pk} while working for office {bound}."
+        )
+    name = PurePath((uploaded_file.name or "").replace("\\", "/")).name.strip()[:255]
+    if not name:
+        raise ValidationError({"file": "Choose a file to upload."})
+    limit_mb = settings.MAX_UPLOAD_MB
+    if uploaded_file.size is not None and uploaded_file.size > max_upload_bytes():
+        raise ValidationError(
+            {
+                "file": f"{name} is {_megabytes(uploaded_file.size)} MB: the largest file that can "
+                f"be uploaded is {limit_mb} MB. Send a smaller copy, or split it into parts."
+            }
+        )
+    uploaded_file.seek(0)
+    head = uploaded_file.read(HEAD_SIZE)
+    if not head:
+        raise ValidationError({"file": f"{name} is empty."})
+    try:
+        kind = identify(name, head)
+    except NotAccepted as refusal:
+        raise ValidationError({"file": str(refusal)}) from None
+    uploaded_file.seek(0)
+
+    storage_name = new_storage_name()
+    path = path_for(office.pk, storage_name)
+    measure = _Measure(max_upload_bytes())
+    try:
+        write_encrypted(
+            path,
+            office_key(office),
+            storage_name,
+            measure.through(uploaded_file.chunks(CHUNK_SIZE)),
+        )
+    except _TooBig:
+        raise ValidationError(
+            {
+                "file": f"{name} is larger than {limit_mb} MB, the largest file that can be "
+                "uploaded. Send a smaller copy, or split it into parts."
+            }
+        ) from None
+    try:
+        with bind_office(office, actor=uploaded_by or current_actor()), transaction.atomic():
+            return StoredFile.objects.create(
+                office=office,
+                original_name=name,
+                content_type=kind.content_type,
+                size=measure.size,
+                sha256=measure.digest.hexdigest(),
+                storage_name=storage_name,
+                uploaded_by=uploaded_by,
+            )
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+def file_chunks(stored_file: StoredFile) -> Iterator[bytes]:
+    """The file's contents, decrypted a chunk at a time. TamperedFile if they were changed."""
+    key = office_key(stored_file.office_id)
+    return read_decrypted(
+        path_for(stored_file.office_id, stored_file.storage_name), key, stored_file.storage_name
+    )
+
+
+def read_bytes(stored_file: StoredFile) -> bytes:
+    """The whole file in memory: for small files only (a letter's text, a scan to merge)."""
+    contents = b"".join(file_chunks(stored_file))
+    if hashlib.sha256(contents).hexdigest() != stored_file.sha256:
+        raise TamperedFile(
+            f"{stored_file.storage_name} does not match the checksum taken on upload."
+        )
+    return contents
+
+
+def file_response(
+    stored_file: StoredFile, *, download_name: str | None = None, inline: bool = False
+) -> StreamingHttpResponse:
+    """Stream the decrypted file to the browser with headers that keep it harmless.
+
+    The caller must already have checked that the user may see the record the
+    file belongs to. ``inline`` shows PDFs, images and text in the browser (in a
+    sandbox, with no scripts); everything else is always a download.
+    """
+    chunks = file_chunks(stored_file)
+    # Decrypt the first chunk now, so a tampered file fails before any header is sent.
+    try:
+        first = next(chunks)
+    except TamperedFile:
+        logger.error("Refused to send tampered stored file %s", stored_file.storage_name)
+        raise
+    kind = stored_file.kind
+    show_inline = inline and kind is not None and kind.viewable
+    response = StreamingHttpResponse(
+        itertools.chain([first], chunks), content_type=stored_file.content_type
+    )
+    response["Content-Length"] = str(stored_file.size)
+    response["Content-Disposition"] = content_disposition_header(
+        not show_inline, download_name or stored_file.original_name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def delete_stored_file(stored_file: StoredFile) -> None:
+    """Remove a stored file: the row now (audited), the encrypted bytes once that commits."""
+    path = path_for(stored_file.office_id, stored_file.storage_name)
+    with bind_office(stored_file.office_id, actor=current_actor()), transaction.atomic():
+        stored_file.delete()
+        transaction.on_commit(lambda: path.unlink(missing_ok=True))

@@ -1,0 +1,130 @@
+"""Encrypted files on disk, written and read a chunk at a time.
+
+Each file is AES-256-GCM in 64 KiB chunks (the "STREAM" construction of
+Hoang, Reyhanitabar, Rogaway and Vizár, as in Tink's streaming AEAD): the
+nonce of chunk *i* is a random 7-byte prefix for the file, the 4-byte counter
+*i* and a byte saying whether it is the last chunk. So no chunk can be changed,
+reordered, dropped or the file cut short without the tag check failing, and a
+file of any size is handled with one chunk in memory. Every chunk is also bound
+to the file's storage name (associated data), so one file's ciphertext cannot be
+passed off as another's.
+
+Layout: ``CWF1`` + prefix (7 bytes), then chunks of ciphertext + 16-byte tag.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+
+MAGIC = b"CWF1"
+PREFIX_SIZE = 7
+CHUNK_SIZE = 64 * 1024
+TAG_SIZE = 16
+MAX_CHUNKS = 2**32
+
+
+class TamperedFile(Exception):
+    """A stored file's bytes are not what Casewell wrote: changed, cut short or swapped."""
+
+
+def files_folder() -> Path:
+    return Path(settings.DATA_DIR) / "files"
+
+
+def path_for(office_id: int, storage_name: str) -> Path:
+    return files_folder() / str(office_id) / storage_name
+
+
+def new_storage_name() -> str:
+    """A random name: the original name (which may say a lot) never reaches the disk."""
+    return secrets.token_hex(20)
+
+
+def _nonce(prefix: bytes, index: int, last: bool) -> bytes:
+    if index >= MAX_CHUNKS:
+        raise ValueError("File too large to encrypt.")
+    return prefix + index.to_bytes(4, "big") + (b"\x01" if last else b"\x00")
+
+
+def _associated_data(storage_name: str) -> bytes:
+    return b"casewell stored file " + storage_name.encode()
+
+
+def _rechunk(pieces: Iterable[bytes]) -> Iterator[bytes]:
+    """The same bytes in CHUNK_SIZE pieces (the last may be shorter; at least one piece)."""
+    buffer = bytearray()
+    for piece in pieces:
+        buffer += piece
+        while len(buffer) >= CHUNK_SIZE:
+            yield bytes(buffer[:CHUNK_SIZE])
+            del buffer[:CHUNK_SIZE]
+    if buffer:
+        yield bytes(buffer)
+
+
+def write_encrypted(path: Path, key: bytes, storage_name: str, pieces: Iterable[bytes]) -> None:
+    """Encrypt ``pieces`` into ``path``: written under a temporary name, then moved into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    aead = AESGCM(key)
+    prefix = secrets.token_bytes(PREFIX_SIZE)
+    associated = _associated_data(storage_name)
+    partial = path.with_name(path.name + ".partial")
+    try:
+        with open(partial, "wb") as out:
+            out.write(MAGIC + prefix)
+            chunks = _rechunk(pieces)
+            current = next(chunks, b"")
+            index = 0
+            # Look one chunk ahead: the last one is marked as last in its nonce.
+            for following in chunks:
+                out.write(aead.encrypt(_nonce(prefix, index, False), current, associated))
+                current, index = following, index + 1
+            out.write(aead.encrypt(_nonce(prefix, index, True), current, associated))
+            out.flush()
+            os.fsync(out.fileno())
+        partial.chmod(0o600)
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+def read_decrypted(path: Path, key: bytes, storage_name: str) -> Iterator[bytes]:
+    """The plaintext of ``path`` a chunk at a time; TamperedFile if any of it fails its check."""
+    aead = AESGCM(key)
+    associated = _associated_data(storage_name)
+    try:
+        source = open(path, "rb")  # noqa: SIM115 - held open while the caller streams
+    except FileNotFoundError:
+        raise TamperedFile(
+            f"The stored file {storage_name} is missing from {path.parent}."
+        ) from None
+    with source:
+        header = source.read(len(MAGIC) + PREFIX_SIZE)
+        if len(header) != len(MAGIC) + PREFIX_SIZE or not header.startswith(MAGIC):
+            raise TamperedFile(
+                f"The stored file {storage_name} does not start as Casewell wrote it."
+            )
+        prefix = header[len(MAGIC) :]
+        current = source.read(CHUNK_SIZE + TAG_SIZE)
+        index = 0
+        while True:
+            following = source.read(CHUNK_SIZE + TAG_SIZE)
+            last = not following
+            try:
+                yield aead.decrypt(_nonce(prefix, index, last), current, associated)
+            except InvalidTag:
+                raise TamperedFile(
+                    f"The stored file {storage_name} has been changed or cut short "
+                    f"(chunk {index} fails its check), or was encrypted with another key."
+                ) from None
+            if last:
+                return
+            current, index = following, index + 1
