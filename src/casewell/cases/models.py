@@ -16,10 +16,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from casewell.offices.models import Role, Team, TenantModel, User
+from casewell.offices.models import Role, Team, TeamMembership, TenantModel, User
 from casewell.offices.tenancy import OfficeScopedManager
 from casewell.people.models import Person
 
@@ -169,14 +169,12 @@ class CaseQuerySet(models.QuerySet["Case"]):
         if user.has_role(Role.MANAGER, Role.ADMINISTRATOR):
             return cases
         if set(user.roles) <= {Role.INTERN}:
-            return (
-                cases.filter(Q(assignee=user) | Q(team__memberships__user=user))
-                .filter(Q(is_restricted=False) | Q(assignee=user) | Q(restrictions__user=user))
-                .distinct()
+            in_team = Exists(
+                TeamMembership.all_offices.filter(team_id=OuterRef("team_id"), user=user)
             )
-        return cases.filter(
-            Q(is_restricted=False) | Q(assignee=user) | Q(restrictions__user=user)
-        ).distinct()
+            cases = cases.filter(Q(assignee=user) | in_team)
+        named = Exists(CaseRestriction.all_offices.filter(case=OuterRef("pk"), user=user))
+        return cases.filter(Q(is_restricted=False) | Q(assignee=user) | named)
 
 
 class CaseManager(OfficeScopedManager.from_queryset(CaseQuerySet)):  # type: ignore[misc]
@@ -222,7 +220,7 @@ class Case(TenantModel):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CaseManager()
-    all_offices = models.Manager()
+    all_offices = models.Manager.from_queryset(CaseQuerySet)()
 
     class Meta:
         ordering = ["-opened_at", "-id"]
