@@ -55,7 +55,9 @@ def people(
 
 
 @router.get(
-    "/{person_id}", response={200: PersonOut, 404: ApiError}, summary="One person",
+    "/{person_id}",
+    response={200: PersonOut, 404: ApiError},
+    summary="One person",
 )
 def person(request: HttpRequest, person_id: int) -> Person:
     user: User = request.auth  # type: ignore[attr-defined]

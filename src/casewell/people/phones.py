@@ -22,6 +22,10 @@ EXAMPLE = "like 0113 496 0000, 07811 123456 or +33 1 23 45 67 89"
 # rather than silently dropped, because E.164 has no room for an extension.
 _ALLOWED = re.compile(r"^[0-9+()\-./\s]+$")
 
+# Ofcom keeps these ranges for fiction and training (07700 900xxx, 01632 960xxx);
+# phonenumbers calls them unallocated, but demos and staff training use them.
+_FICTION = re.compile(r"^\+44(7700900|1632960)\d{3}$")
+
 
 def normalise_phone(text: str) -> str:
     """The number in E.164 form ("07700 900982" -> "+447700900982").
@@ -52,13 +56,16 @@ def normalise_phone(text: str) -> str:
         raise ValidationError(f"{typed} is too long to be a phone number: check every digit")
     if possible == ValidationResult.INVALID_COUNTRY_CODE:
         raise ValidationError(f"{typed} starts with a country code that does not exist")
+    e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
+    if _FICTION.match(e164):
+        return e164
     if not phonenumbers.is_valid_number(number):
         where = phonenumbers.region_code_for_number(number)
         country = "UK" if where in (None, "GB") else where
         raise ValidationError(
             f"{typed} is not a real {country} phone number: check the digits, {EXAMPLE}"
         )
-    return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+    return e164
 
 
 def is_valid_phone(text: str) -> bool:

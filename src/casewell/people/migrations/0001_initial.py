@@ -7,41 +7,64 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('offices', '0001_initial'),
+        ("offices", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(blank=True, max_length=30)),
-                ('first_name', models.CharField(max_length=100)),
-                ('last_name', models.CharField(max_length=100)),
-                ('preferred_name', models.CharField(blank=True, max_length=100)),
-                ('date_of_birth', models.DateField(blank=True, null=True)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('phone', models.CharField(blank=True, help_text='Stored in E.164 form.', max_length=20)),
-                ('address_line_1', models.CharField(blank=True, max_length=200)),
-                ('address_line_2', models.CharField(blank=True, max_length=200)),
-                ('town', models.CharField(blank=True, max_length=100)),
-                ('postcode', models.CharField(blank=True, max_length=8)),
-                ('vulnerability_notes', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('office', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='offices.office')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=30)),
+                ("first_name", models.CharField(max_length=100)),
+                ("last_name", models.CharField(max_length=100)),
+                ("preferred_name", models.CharField(blank=True, max_length=100)),
+                ("date_of_birth", models.DateField(blank=True, null=True)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                (
+                    "phone",
+                    models.CharField(blank=True, help_text="Stored in E.164 form.", max_length=20),
+                ),
+                ("address_line_1", models.CharField(blank=True, max_length=200)),
+                ("address_line_2", models.CharField(blank=True, max_length=200)),
+                ("town", models.CharField(blank=True, max_length=100)),
+                ("postcode", models.CharField(blank=True, max_length=8)),
+                ("vulnerability_notes", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "office",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="offices.office",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['last_name', 'first_name', 'id'],
-                'indexes': [models.Index(fields=['office', 'last_name', 'first_name'], name='people_pers_office__86baa5_idx'), models.Index(fields=['office', 'postcode'], name='people_pers_office__7dbe17_idx')],
+                "ordering": ["last_name", "first_name", "id"],
+                "indexes": [
+                    models.Index(
+                        fields=["office", "last_name", "first_name"],
+                        name="people_pers_office__86baa5_idx",
+                    ),
+                    models.Index(
+                        fields=["office", "postcode"], name="people_pers_office__7dbe17_idx"
+                    ),
+                ],
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('all_offices', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("all_offices", django.db.models.manager.Manager()),
             ],
         ),
     ]

@@ -18,6 +18,9 @@ from casewell.people.phones import is_valid_phone, national_format, normalise_ph
         ("(0113) 496 0000", "+441134960000"),
         ("020 7946 0000", "+442079460000"),
         ("+33 1 23 45 67 89", "+33123456789"),
+        # Ofcom's numbers for fiction, which the demo and training use.
+        ("07700 900982", "+447700900982"),
+        ("01632 960001", "+441632960001"),
     ],
 )
 def test_a_number_is_stored_in_e164(typed, expected):
@@ -46,6 +49,7 @@ def test_a_bad_number_is_refused_with_the_problem_named(typed, names):
 def test_uk_numbers_are_shown_nationally_and_others_internationally():
     assert national_format("+447811123456") == "07811 123456"
     assert national_format("+442079460000") == "020 7946 0000"
+    assert national_format("+447700900982") == "07700 900982"
     assert national_format("+33123456789") == "+33 1 23 45 67 89"
     assert national_format("") == ""
     assert national_format("not a number") == "not a number"
