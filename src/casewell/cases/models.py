@@ -19,8 +19,9 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from casewell.directory.models import Organisation
 from casewell.offices.models import Role, Team, TeamMembership, TenantModel, User
-from casewell.offices.tenancy import OfficeScopedManager
+from casewell.offices.tenancy import OfficeScopedManager, bind_office, current_actor
 from casewell.people.models import Person
 
 
@@ -203,6 +204,9 @@ class Case(TenantModel):
     )
     tags = models.ManyToManyField(Tag, through="CaseTag", related_name="cases", blank=True)
     people = models.ManyToManyField(Person, through="CasePerson", related_name="cases", blank=True)
+    organisations = models.ManyToManyField(
+        Organisation, through="CaseOrganisation", related_name="cases", blank=True
+    )
     related_cases = models.ManyToManyField(
         "self", through="CaseLink", through_fields=("case", "other"), symmetrical=True, blank=True
     )
@@ -254,16 +258,21 @@ class Case(TenantModel):
             return False
         if user.has_role(Role.MANAGER, Role.ADMINISTRATOR):
             return True
-        if set(user.roles) <= {Role.INTERN}:
-            in_team = (
-                self.team_id is not None
-                and user.team_memberships.filter(team_id=self.team_id).exists()
-            )
-            if self.assignee_id != user.pk and not in_team:
-                return False
-        if not self.is_restricted or self.assignee_id == user.pk:
+        if self.assignee_id == user.pk:
             return True
-        return self.restrictions.filter(user=user).exists()
+        # Read inside the case's own office, so the answer is the same in a request,
+        # a job or a test (row-level security would hide the rows otherwise).
+        with bind_office(self.office_id, actor=current_actor()):
+            if set(user.roles) <= {Role.INTERN}:
+                in_team = (
+                    self.team_id is not None
+                    and TeamMembership.all_offices.filter(team_id=self.team_id, user=user).exists()
+                )
+                if not in_team:
+                    return False
+            if not self.is_restricted:
+                return True
+            return CaseRestriction.all_offices.filter(case=self, user=user).exists()
 
 
 class CaseTag(TenantModel):
@@ -314,6 +323,31 @@ class CasePerson(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.person} ({self.get_role_display()})"
+
+
+class CaseOrganisation(TenantModel):
+    """An organisation involved in a case (a council, a department, an agency), and its part."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="organisation_parties")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="case_parties"
+    )
+    role = models.CharField(
+        max_length=20, choices=OrganisationRole.choices, default=OrganisationRole.RESPONSIBLE
+    )
+    note = models.CharField(max_length=200, blank=True)
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "organisation"], name="one_party_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()})"
 
 
 class CaseLink(TenantModel):

@@ -38,11 +38,13 @@ from casewell.cases.defaults import ensure_case_defaults
 from casewell.cases.models import (
     Case,
     CaseLink,
+    CaseOrganisation,
     CasePerson,
     CaseRestriction,
     CaseStatus,
     CaseTag,
     Category,
+    OrganisationRole,
     PartyRole,
     Priority,
     StatusTransition,
@@ -50,6 +52,8 @@ from casewell.cases.models import (
 )
 from casewell.cases.references import format_reference, next_case_number, year_of
 from casewell.cases.working_days import add_working_days
+from casewell.directory.models import Organisation
+from casewell.directory.services import organisation_for_case
 from casewell.offices.models import Office, Role, Team, TeamMembership, User
 from casewell.offices.permissions import get_for, is_manager, may_see
 from casewell.offices.tenancy import bind_office
@@ -98,29 +102,30 @@ def acting_for(user: User) -> Iterator[Office]:
 
 
 def _one_of_office(
-    user: User, model: type[ModelT], value: Any, field_name: str, what: str
+    user: User, model: type[ModelT], value: Any, field_name: str, noun: str
 ) -> ModelT:
     """``value`` (a record or an id) as one of the user's office's rows, or a ValidationError."""
+    article = "an" if noun[:1] in "aeiou" else "a"
     if isinstance(value, model):
         if getattr(value, "office_id", None) == user.office_id:
             return value
-        raise ValidationError({field_name: f"Choose {what} from this office."})
+        raise ValidationError({field_name: f"Choose {article} {noun} from this office."})
     pk = value
     if isinstance(pk, str) and pk.strip().isdigit():
         pk = int(pk)
     if isinstance(pk, bool) or not isinstance(pk, int):
-        raise ValidationError({field_name: f"Choose {what}: {value!r} is not one."})
+        raise ValidationError({field_name: f"Choose {article} {noun}: {value!r} is not one."})
     if model is User:
         found = User.objects.filter(pk=pk, office_id=user.office_id, is_active=True).first()
     else:
         found = model._default_manager.filter(pk=pk, office_id=user.office_id).first()
     if found is None:
-        raise ValidationError({field_name: f"There is no {what} with id {pk} in this office."})
+        raise ValidationError({field_name: f"There is no {noun} with id {pk} in this office."})
     return found
 
 
 def _category(user: User, value: Any) -> Category:
-    category = _one_of_office(user, Category, value, "category", "a category")
+    category = _one_of_office(user, Category, value, "category", "category")
     if category.parent_id is not None:
         raise ValidationError(
             {"category": f"{category.name} is a sub-category: choose its category as well."}
@@ -133,7 +138,7 @@ def _category(user: User, value: Any) -> Category:
 def _subcategory(user: User, value: Any, category: Category) -> Category | None:
     if value in (None, ""):
         return None
-    subcategory = _one_of_office(user, Category, value, "subcategory", "a sub-category")
+    subcategory = _one_of_office(user, Category, value, "subcategory", "sub-category")
     if subcategory.parent_id != category.pk:
         raise ValidationError(
             {"subcategory": f"{subcategory.name} is not a sub-category of {category.name}."}
@@ -233,7 +238,7 @@ def _dates(office: Office, details: dict[str, Any]) -> dict[str, date | None]:
 
 
 def _staff_member(user: User, value: Any, field_name: str) -> User:
-    return _one_of_office(user, User, value, field_name, "a member of staff")
+    return _one_of_office(user, User, value, field_name, "member of staff")
 
 
 # --- Opening and changing a case ----------------------------------------------------------
@@ -288,9 +293,7 @@ def open_case(
                 _staff_member(user, assignee, "assignee") if assignee not in (None, "") else None
             ),
             "team": lambda: (
-                _one_of_office(user, Team, team, "team", "a team")
-                if team not in (None, "")
-                else None
+                _one_of_office(user, Team, team, "team", "team") if team not in (None, "") else None
             ),
             "dates": lambda: _dates(
                 office,
@@ -315,7 +318,7 @@ def open_case(
                 errors.update(error.message_dict)
         try:
             parties = _parties(user, people)
-            chosen_tags = [_one_of_office(user, Tag, tag, "tags", "a tag") for tag in tags]
+            chosen_tags = [_one_of_office(user, Tag, tag, "tags", "tag") for tag in tags]
         except ValidationError as error:
             errors.update(error.message_dict)
         if errors:
@@ -350,7 +353,7 @@ def _parties(user: User, people: Iterable[Any]) -> list[tuple[Person, str]]:
     chosen: dict[int, tuple[Person, str]] = {}
     for entry in people:
         person_value, role = entry if isinstance(entry, tuple) else (entry, PartyRole.SUBJECT)
-        person = _one_of_office(user, Person, person_value, "people", "a person")
+        person = _one_of_office(user, Person, person_value, "people", "person")
         chosen[person.pk] = (person, _party_role(role))
     return list(chosen.values())
 
@@ -479,7 +482,7 @@ def change_status(user: User, case: Case, status: CaseStatus | int, note: str = 
     with acting_for(user):
         case = _fresh(case)
         _require_change(user, case)
-        new = _one_of_office(user, CaseStatus, status, "status", "a status")
+        new = _one_of_office(user, CaseStatus, status, "status", "status")
         old = case.status
         if new.pk == old.pk:
             raise ValidationError({"status": f"The case is already {old.name.lower()}."})
@@ -563,9 +566,7 @@ def assign_case(
             errors.update(error.message_dict)
         try:
             case.team = (
-                _one_of_office(user, Team, team, "team", "a team")
-                if team not in (None, "")
-                else None
+                _one_of_office(user, Team, team, "team", "team") if team not in (None, "") else None
             )
         except ValidationError as error:
             errors.update(error.message_dict)
@@ -597,7 +598,7 @@ def tag_case(user: User, case: Case, tag: Tag | int) -> Case:
     with acting_for(user):
         case = _fresh(case)
         _require_change(user, case)
-        chosen = _one_of_office(user, Tag, tag, "tag", "a tag")
+        chosen = _one_of_office(user, Tag, tag, "tag", "tag")
         if not CaseTag.objects.filter(case=case, tag=chosen).exists():
             CaseTag.objects.create(case=case, tag=chosen)
     return case
@@ -608,7 +609,7 @@ def untag_case(user: User, case: Case, tag: Tag | int) -> Case:
     with acting_for(user):
         case = _fresh(case)
         _require_change(user, case)
-        chosen = _one_of_office(user, Tag, tag, "tag", "a tag")
+        chosen = _one_of_office(user, Tag, tag, "tag", "tag")
         for row in CaseTag.objects.filter(case=case, tag=chosen):
             row.delete()
     return case
@@ -621,7 +622,7 @@ def add_party(
     with acting_for(user):
         case = _fresh(case)
         _require_change(user, case)
-        chosen = _one_of_office(user, Person, person, "person", "a person")
+        chosen = _one_of_office(user, Person, person, "person", "person")
         role = _party_role(role)
         note = " ".join(str(note or "").split())
         if len(note) > 200:
@@ -639,10 +640,69 @@ def remove_party(user: User, case: Case, person: Person | int) -> None:
     with acting_for(user):
         case = _fresh(case)
         _require_change(user, case)
-        chosen = _one_of_office(user, Person, person, "person", "a person")
+        chosen = _one_of_office(user, Person, person, "person", "person")
         party = CasePerson.objects.filter(case=case, person=chosen).first()
         if party is None:
             raise ValidationError({"person": f"{chosen} is not on case {case.reference}."})
+        party.delete()
+
+
+def add_organisation(
+    user: User,
+    case: Case,
+    *,
+    organisation: Organisation | int | None = None,
+    central_id: int | None = None,
+    role: str = OrganisationRole.RESPONSIBLE,
+    note: str = "",
+) -> CaseOrganisation:
+    """Add an organisation to the case with its role (or change the role of one already on it).
+
+    Give one of the office's organisations, or ``central_id`` for an entry of the
+    central directory (the office's own row for it is made on first use).
+    """
+    if (organisation is None) == (central_id is None):
+        raise ValidationError({"organisation": "Choose an organisation."})
+    if role not in OrganisationRole.values:
+        raise ValidationError(
+            {"role": f"Choose the organisation's role: {', '.join(OrganisationRole.values)}."}
+        )
+    note = " ".join(str(note or "").split())
+    if len(note) > 200:
+        raise ValidationError({"note": "The note must be 200 characters or fewer."})
+    with acting_for(user):
+        case = _fresh(case)
+        _require_change(user, case)
+        try:
+            if central_id is not None:
+                chosen = organisation_for_case(user, central_id=central_id)
+            else:
+                chosen = _one_of_office(
+                    user, Organisation, organisation, "organisation", "organisation"
+                )
+        except Http404:
+            raise ValidationError(
+                {"organisation": f"There is no organisation with id {central_id}."}
+            ) from None
+        party = CaseOrganisation.objects.filter(case=case, organisation=chosen).first()
+        if party is None:
+            return CaseOrganisation.objects.create(
+                case=case, organisation=chosen, role=role, note=note
+            )
+        party.role, party.note = role, note
+        party.save()
+        return party
+
+
+def remove_organisation(user: User, case: Case, organisation: Organisation | int) -> None:
+    """Take an organisation off the case (it stays in the directory). Causes an audit entry."""
+    with acting_for(user):
+        case = _fresh(case)
+        _require_change(user, case)
+        chosen = _one_of_office(user, Organisation, organisation, "organisation", "organisation")
+        party = CaseOrganisation.objects.filter(case=case, organisation=chosen).first()
+        if party is None:
+            raise ValidationError({"organisation": f"{chosen} is not on case {case.reference}."})
         party.delete()
 
 
@@ -672,7 +732,7 @@ def unrelate_cases(user: User, case: Case, other: Case | int) -> None:
 
 
 def _related_case(user: User, other: Case | int) -> Case:
-    other_case = _one_of_office(user, Case, other, "other", "a case")
+    other_case = _one_of_office(user, Case, other, "other", "case")
     if not may_see(user, other_case):
         # The same answer as for a case that does not exist.
         pk = other_case.pk
@@ -967,11 +1027,18 @@ def case_counts(user: User, **filters: Any) -> dict[str, Any]:
 
 def get_case_for(user: User, case_id: Any, channel: str = "page") -> Case:
     """One case the user may see, or 404 (another office's, a restricted one, or none)."""
-    return get_for(user, Case, case_id, channel=channel)
+    with bind_office(user.office, actor=user):
+        return get_for(user, Case, case_id, channel=channel)
 
 
 def parties_of(case: Case) -> QuerySet[CasePerson]:
+    """The people on a case with their roles, in the order they were added."""
     return CasePerson.all_offices.filter(case=case).select_related("person")
+
+
+def organisations_of(case: Case) -> QuerySet[CaseOrganisation]:
+    """The organisations on a case with their roles, in the order they were added."""
+    return CaseOrganisation.all_offices.filter(case=case).select_related("organisation")
 
 
 def related_cases_of(user: User, case: Case) -> QuerySet[Case]:

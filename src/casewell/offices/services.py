@@ -10,7 +10,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from casewell.offices.audit import record_event
-from casewell.offices.models import AuditEntry, Invitation, Office, Role, StaffRole, User
+from casewell.offices.models import (
+    AuditEntry,
+    Invitation,
+    Office,
+    Role,
+    StaffRole,
+    Team,
+    TeamMembership,
+    User,
+)
 from casewell.offices.tenancy import bind_office
 
 
@@ -161,3 +170,77 @@ def update_office(admin: User, **details: str) -> Office:
             office.pk, AuditEntry.Action.CHANGED, actor=admin, subject=office, changes=changes
         )
     return office
+
+
+# --- Teams --------------------------------------------------------------------------------
+
+
+@contextmanager
+def acting_as_manager(user: User) -> Iterator[Office]:
+    """Bind the user's office, refuse anyone but a manager or administrator, one transaction."""
+    with bind_office(user.office, actor=user), transaction.atomic():
+        if (
+            not user.is_active
+            or user.is_locked
+            or not user.has_role(Role.MANAGER, Role.ADMINISTRATOR)
+        ):
+            raise PermissionDenied("Only the office's managers and administrators may do this.")
+        yield user.office
+
+
+def _team_name(name: str, office_id: int, team: Team | None = None) -> str:
+    text = " ".join(str(name or "").split())
+    if not text:
+        raise ValidationError({"name": "Enter the team's name."})
+    if len(text) > 100:
+        raise ValidationError({"name": "A team's name must be 100 characters or fewer."})
+    clash = Team.objects.filter(office_id=office_id, name__iexact=text)
+    if team is not None:
+        clash = clash.exclude(pk=team.pk)
+    if clash.exists():
+        raise ValidationError({"name": f"The office already has a team called {text}."})
+    return text
+
+
+def create_team(user: User, name: str, members: Iterable[User] = ()) -> Team:
+    """Add a team. Requires a manager or administrator. Causes audit entries."""
+    with acting_as_manager(user) as office:
+        team = Team.objects.create(name=_team_name(name, office.pk))
+        _set_members(team, members, office)
+    return team
+
+
+def rename_team(user: User, team: Team, name: str) -> Team:
+    """Rename a team. Requires a manager or administrator of its office. Audited."""
+    with acting_as_manager(user) as office:
+        team = _team_of(team, office)
+        team.name = _team_name(name, office.pk, team)
+        team.save()
+    return team
+
+
+def set_team_members(user: User, team: Team, members: Iterable[User]) -> Team:
+    """Make exactly these staff the team's members. Requires a manager or administrator. Audited."""
+    with acting_as_manager(user) as office:
+        team = _team_of(team, office)
+        _set_members(team, members, office)
+    return team
+
+
+def _team_of(team: Team, office: Office) -> Team:
+    found = Team.objects.filter(pk=team.pk, office_id=office.pk).first()
+    if found is None:
+        raise PermissionDenied("That belongs to another office.")
+    return found
+
+
+def _set_members(team: Team, members: Iterable[User], office: Office) -> None:
+    chosen = {member.pk: member for member in members}
+    strangers = [m for m in chosen.values() if m.office_id != office.pk or not m.is_active]
+    if strangers:
+        raise ValidationError({"members": "Choose members from the office's active staff."})
+    for membership in TeamMembership.objects.filter(team=team).exclude(user_id__in=chosen):
+        membership.delete()
+    current = set(TeamMembership.objects.filter(team=team).values_list("user_id", flat=True))
+    for pk in sorted(set(chosen) - current):
+        TeamMembership.objects.create(team=team, user=chosen[pk])
