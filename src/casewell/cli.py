@@ -8,7 +8,17 @@ import importlib
 import os
 import sys
 
-COMMANDS = ["serve", "worker", "scheduler", "demo", "check", "token", "bench", "manage"]
+COMMANDS = [
+    "serve",
+    "worker",
+    "scheduler",
+    "demo",
+    "check",
+    "token",
+    "bench",
+    "directory",
+    "manage",
+]
 
 
 def _load(name: str):  # noqa: ANN202 - a module
