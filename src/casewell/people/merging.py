@@ -96,7 +96,8 @@ def _would_clash(row: models.Model, field: models.Field, kept: Person) -> bool: 
             if not rows.filter(pk=row.pk).filter(condition).exists():
                 continue
             rows = rows.filter(condition)
-        match = {name: getattr(row, model._meta.get_field(name).attname) for name in names}
+        attnames = [model._meta.get_field(name).attname for name in names]
+        match = {attname: getattr(row, attname) for attname in attnames}
         match[field.attname] = kept.pk
         if rows.filter(**match).exclude(pk=row.pk).exists():
             return True
@@ -134,8 +135,13 @@ def merge_people(user: User, *, kept: Person, merged: Person) -> PersonMerge:
     """
     _require_manager(user)
     with bind_office(user.office, actor=user), transaction.atomic():
-        kept = Person.objects.select_for_update().get(pk=kept.pk)
-        merged = Person.objects.select_for_update().get(pk=merged.pk)
+        locked = {
+            person.pk: person
+            for person in Person.objects.select_for_update().filter(pk__in=[kept.pk, merged.pk])
+        }
+        if kept.pk not in locked or merged.pk not in locked:
+            raise PermissionDenied("That person is not one of your office's.")
+        kept, merged = locked[kept.pk], locked[merged.pk]
         _check_pair(user, kept, merged)
         moves: dict[str, Any] = {"moved": [], "removed": [], "left": [], "flags": [], "filled": {}}
         _lower_clashing_flags(kept, merged, moves)
@@ -270,9 +276,10 @@ def unmerge_people(user: User, merge: PersonMerge) -> Person:
     """
     _require_manager(user)
     with bind_office(user.office, actor=user), transaction.atomic():
-        merge = PersonMerge.objects.select_for_update().get(pk=merge.pk)
-        if not may_see(user, merge):
+        found = PersonMerge.objects.select_for_update().filter(pk=merge.pk).first()
+        if found is None or not may_see(user, found):
             raise PermissionDenied("That merge is not one of your office's.")
+        merge = found
         allowed, reason = can_unmerge(merge)
         if not allowed:
             raise ValidationError(reason)

@@ -52,8 +52,14 @@ def test_a_bad_national_insurance_number_is_refused_with_the_problem_named(typed
 
 def test_someone_may_act_for_a_person_until_their_authority_expires(cast, harriet):
     authority = consent.add_authority(
-        cast.ada, harriet, name="Tom Walsh", relationship="family", scope="named",
-        scope_detail="Her housing case", phone="07811 222333", starts_on=date(2026, 1, 1),
+        cast.ada,
+        harriet,
+        name="Tom Walsh",
+        relationship="family",
+        scope="named",
+        scope_detail="Her housing case",
+        phone="07811 222333",
+        starts_on=date(2026, 1, 1),
         expires_on=date(2026, 12, 31),
     )
     assert authority.phone == "+447811222333"
@@ -68,12 +74,25 @@ def test_someone_may_act_for_a_person_until_their_authority_expires(cast, harrie
 def test_a_bad_authority_is_refused_with_each_problem_named(cast, harriet):
     with pytest.raises(ValidationError) as caught:
         consent.add_authority(
-            cast.ada, harriet, name="", relationship="stranger", scope="named",
-            email="nope", phone="12", starts_on=date(2026, 5, 1), expires_on=date(2026, 4, 1),
+            cast.ada,
+            harriet,
+            name="",
+            relationship="stranger",
+            scope="named",
+            email="nope",
+            phone="12",
+            starts_on=date(2026, 5, 1),
+            expires_on=date(2026, 4, 1),
             acting_person=harriet,
         )
     assert set(caught.value.message_dict) == {
-        "name", "relationship", "scope_detail", "email", "phone", "expires_on", "acting_person"
+        "name",
+        "relationship",
+        "scope_detail",
+        "email",
+        "phone",
+        "expires_on",
+        "acting_person",
     }
 
 
@@ -89,9 +108,7 @@ def _form(cast, person, **fields):
 
 
 @time_machine.travel(date(2026, 3, 3), tick=False)
-def test_a_signed_form_gives_permission_for_twelve_months_unless_it_says_otherwise(
-    cast, harriet
-):
+def test_a_signed_form_gives_permission_for_twelve_months_unless_it_says_otherwise(cast, harriet):
     with bind_office(cast.north):
         assert permission_status(harriet).state == "missing"
         assert permission_status(harriet).label == "missing"
@@ -140,16 +157,30 @@ def test_the_national_insurance_number_is_kept_out_of_the_audit_trail(cast, harr
 def test_a_bad_permission_form_is_refused_with_each_problem_named(cast, harriet):
     with pytest.raises(ValidationError) as caught:
         consent.record_permission_form(
-            cast.ada, harriet, full_name=" ", postcode="XX", national_insurance_number="12",
-            agencies="  \n ", date_of_birth=date(1800, 1, 1), valid_until=date(2026, 1, 1),
+            cast.ada,
+            harriet,
+            full_name=" ",
+            postcode="XX",
+            national_insurance_number="12",
+            agencies="  \n ",
+            date_of_birth=date(1800, 1, 1),
+            valid_until=date(2026, 1, 1),
         )
     assert set(caught.value.message_dict) == {
-        "full_name", "postcode", "national_insurance_number", "agencies", "date_of_birth",
+        "full_name",
+        "postcode",
+        "national_insurance_number",
+        "agencies",
+        "date_of_birth",
         "signed_on",
     }
     with pytest.raises(ValidationError) as caught:
         consent.record_permission_form(
-            cast.ada, harriet, full_name="H", agencies="HMRC", signed_on=date(2026, 5, 1),
+            cast.ada,
+            harriet,
+            full_name="H",
+            agencies="HMRC",
+            signed_on=date(2026, 5, 1),
             valid_until=date(2026, 4, 1),
         )
     assert "valid_until" in caught.value.message_dict
@@ -158,9 +189,12 @@ def test_a_bad_permission_form_is_refused_with_each_problem_named(cast, harriet)
 
 
 def test_the_printed_form_is_a_pdf_with_the_persons_details(cast, harriet):
-    form = _form(cast, harriet, national_insurance_number="AB123456C",
-                 **{k: v for k, v in consent.permission_form_defaults(harriet).items()
-                    if k != "full_name"})
+    form = _form(
+        cast,
+        harriet,
+        national_insurance_number="AB123456C",
+        **{k: v for k, v in consent.permission_form_defaults(harriet).items() if k != "full_name"},
+    )
     with bind_office(cast.north):
         pdf = permission_form_pdf(form)
     assert pdf.startswith(b"%PDF-")

@@ -29,9 +29,16 @@ def test_a_new_person_has_their_postcode_phone_and_email_normalised(cast, harrie
 def test_every_problem_with_a_new_person_is_named_at_once(cast):
     with pytest.raises(ValidationError) as caught:
         add_person(
-            cast.ada, first_name="", last_name=" ", postcode="LS1 4D", phone="0770",
-            email="not-an-address", date_of_birth=timezone.localdate() + timedelta(days=1),
-            needs_interpreter=True, preferred_contact="pigeon", address_line_2="Flat 2",
+            cast.ada,
+            first_name="",
+            last_name=" ",
+            postcode="LS1 4D",
+            phone="0770",
+            email="not-an-address",
+            date_of_birth=timezone.localdate() + timedelta(days=1),
+            needs_interpreter=True,
+            preferred_contact="pigeon",
+            address_line_2="Flat 2",
         )
     errors = caught.value.message_dict
     assert errors["first_name"] == ["Enter a first name"]
@@ -58,12 +65,16 @@ def test_creating_a_person_is_audited_without_their_date_of_birth(cast, harriet)
 
 
 def test_updating_a_person_changes_only_what_is_given(cast, harriet):
-    services.update_person(cast.ada, harriet, preferred_name="Hattie", language="Welsh",
-                           needs_interpreter=True)
+    services.update_person(
+        cast.ada, harriet, preferred_name="Hattie", language="Welsh", needs_interpreter=True
+    )
     with bind_office(cast.north):
         person = Person.objects.get(pk=harriet.pk)
         assert (person.preferred_name, person.language, person.needs_interpreter) == (
-            "Hattie", "Welsh", True)
+            "Hattie",
+            "Welsh",
+            True,
+        )
         assert person.display_name == "Hattie Walsh" and person.first_name == "Harriet"
     with pytest.raises(ValidationError) as caught:
         services.update_person(cast.ada, harriet, first_name="", date_of_birth=date(1850, 1, 1))
@@ -71,8 +82,9 @@ def test_updating_a_person_changes_only_what_is_given(cast, harriet):
 
 
 def test_a_new_address_becomes_current_and_the_old_one_is_kept(cast, harriet):
-    services.add_address(cast.ada, harriet, line_1="2 Quay Street", town="Leeds",
-                         postcode="ls11 5ab")
+    services.add_address(
+        cast.ada, harriet, line_1="2 Quay Street", town="Leeds", postcode="ls11 5ab"
+    )
     with bind_office(cast.north):
         person = Person.objects.get(pk=harriet.pk)
         assert person.postcode == "LS11 5AB" and person.address_line_1 == "2 Quay Street"
@@ -122,10 +134,19 @@ def test_phones_and_emails_have_one_main_one(cast, harriet):
 
 def test_a_person_added_in_bulk_gets_real_rows_when_their_details_first_change(cast):
     with bind_office(cast.north):
-        bulk = Person.objects.bulk_create([Person(
-            office=cast.north, first_name="Bulk", last_name="Loaded", address_line_1="3 Lane",
-            postcode="LS2 7AA", phone="+447700900123", email="bulk@example.org",
-        )])[0]
+        bulk = Person.objects.bulk_create(
+            [
+                Person(
+                    office=cast.north,
+                    first_name="Bulk",
+                    last_name="Loaded",
+                    address_line_1="3 Lane",
+                    postcode="LS2 7AA",
+                    phone="+447700900123",
+                    email="bulk@example.org",
+                )
+            ]
+        )[0]
     services.add_address(cast.ada, bulk, line_1="4 Lane", postcode="LS2 7AB")
     services.add_phone(cast.ada, bulk, number="07811 654321")
     with bind_office(cast.north):
