@@ -27,6 +27,7 @@ from django.utils.http import int_to_base36
 from django.utils.regex_helper import normalize
 
 from casewell.api import api
+from casewell.cases.services import open_case
 from casewell.directory.services import add_contact, add_organisation
 from casewell.offices.audit import log_sensitive_read
 from casewell.offices.invitations import invite_staff
@@ -97,6 +98,13 @@ class North:
         return record
 
 
+def _first_category(office: Office) -> Any:
+    from casewell.cases.models import Category
+
+    with bind_office(office):
+        return Category.objects.filter(parent=None).order_by("position", "id").first()
+
+
 @pytest.fixture
 def north(cast) -> North:
     """One of each kind of North record a route might name, made the usual way."""
@@ -115,18 +123,23 @@ def north(cast) -> North:
         cast.ben, {"name": "Ridgeway Tenants Trust", "kind": "housing_association"}
     )
     dorothy = add_contact(cast.ada, ridgeway, {"name": "Dorothy Kettering", "role": "Officer"})
+    damp = open_case(
+        cast.ada, summary="Damp in Harriet's back bedroom", category=_first_category(cast.north),
+        people=[harriet],
+    )
     staff = [cast.ada, cast.ben, cast.mo, cast.ivy, cast.wes, cast.amir]
     strings = [
         cast.north.name, "North Ridge", "Harriet Walsh", "harriet.walsh@example.org",
         "Priya Newcombe", "priya.new@nr.example", "North&#x27;s export script",
         "North's export script", "Ridgeway Tenants Trust", "Dorothy Kettering",
+        "Damp in Harriet", damp.reference,
     ]
     for person in staff:
         strings += [person.full_name, person.email]
     return North(
         office=cast.north,
         records={"person": harriet, "invitation": invitation, "apitoken": api_token,
-                 "user": cast.ada, "organisation": ridgeway, "contact": dorothy},
+                 "user": cast.ada, "organisation": ridgeway, "contact": dorothy, "case": damp},
         strings=strings,
     )
 
