@@ -75,11 +75,24 @@ def _person_id(cast: Cast) -> int:
         ).pk
 
 
+def _case_id(cast: Cast) -> int:
+    from casewell.cases.models import Category
+    from casewell.cases.services import open_case
+    from casewell.offices.tenancy import bind_office
+
+    with bind_office(cast.north):
+        housing = Category.objects.filter(parent=None).order_by("position", "id").first()
+    return open_case(
+        cast.ada, summary="Walk-through case", category=housing, people=[_person_id(cast)]
+    ).pk
+
+
 # One line per URL keyword whose record the cast does not already hold.
 KWARG_MAKERS: dict[str, Callable[[Cast], object]] = {
     "user_id": lambda cast: cast.ada.pk,
     "invitation_id": _invitation_id,
     "person_id": _person_id,
+    "case_id": _case_id,
 }
 
 
