@@ -160,8 +160,26 @@ def bulk_action(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/bulk_result.html",
-        {"result": result, "done": done, "back": back, "action": forms.BULK_ACTIONS[action]},
+        {
+            "result": result,
+            "refused": _refusals(result, user.office.reference_prefix),
+            "done": done,
+            "back": back,
+            "action": forms.BULK_ACTIONS[action],
+        },
     )
+
+
+def _refusals(result: services.BulkResult, prefix: str) -> list[tuple[str, str]]:
+    """Each refused case as (its reference, or the id asked for; why it was refused)."""
+    rows = []
+    for case_id, reason in result.refused:
+        reference, separator, why = reason.partition(": ")
+        if separator and reference.startswith(f"{prefix}-"):
+            rows.append((reference, why))
+        else:
+            rows.append((f"Case id {case_id}", reason))
+    return rows
 
 
 # --- Opening a case ----------------------------------------------------------------------------
