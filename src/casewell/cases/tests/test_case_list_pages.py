@@ -1,4 +1,4 @@
-"""The case lists: my, team and all cases, filtered, counted, sorted, paginated, and changed in bulk."""
+"""Case lists: mine, my teams' and all, filtered, counted, sorted, paginated, changed in bulk."""
 
 from __future__ import annotations
 
