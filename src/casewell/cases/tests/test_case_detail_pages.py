@@ -116,7 +116,8 @@ def test_permission_is_shown_plainly_for_each_person(cast, client_for, north_cas
         page = page_of(client_for(cast.ada), damp)
     rows = dict(
         re.findall(
-            r'<a class="govuk-link" href="/people/\d+/">([^<]+)</a>.*?data-testid="permission">(.*?)</td>',
+            r'<a class="govuk-link" href="/people/\d+/">([^<]+)</a>'
+            r'.*?data-testid="permission">(.*?)</td>',
             page,
             re.S,
         )
