@@ -56,7 +56,7 @@ from casewell.directory.models import Organisation
 from casewell.directory.services import organisation_for_case
 from casewell.offices.models import Office, Role, Team, TeamMembership, User
 from casewell.offices.permissions import get_for, is_manager, may_see
-from casewell.offices.tenancy import bind_office
+from casewell.offices.tenancy import bind_office, current_actor
 from casewell.people.models import Person
 
 ModelT = TypeVar("ModelT", bound=models.Model)
@@ -107,9 +107,9 @@ def _one_of_office(
     """``value`` (a record or an id) as one of the user's office's rows, or a ValidationError."""
     article = "an" if noun[:1] in "aeiou" else "a"
     if isinstance(value, model):
-        if getattr(value, "office_id", None) == user.office_id:
-            return value
-        raise ValidationError({field_name: f"Choose {article} {noun} from this office."})
+        if getattr(value, "office_id", None) != user.office_id:
+            raise ValidationError({field_name: f"Choose {article} {noun} from this office."})
+        value = value.pk  # read afresh: the caller's copy may be out of date
     pk = value
     if isinstance(pk, str) and pk.strip().isdigit():
         pk = int(pk)
@@ -426,10 +426,19 @@ def update_case(user: User, case: Case, **changes: Any) -> Case:
     return case
 
 
+# Loaded with every case a service hands back, so callers can show it without more queries.
+CASE_RELATIONS = ("status", "category", "subcategory", "assignee", "team")
+
+
 def _fresh(case: Case | int) -> Case:
     """The case as it is now, locked for this transaction on PostgreSQL."""
     pk = case.pk if isinstance(case, Case) else case
-    return Case.objects.select_for_update(of=("self",)).select_related("status").get(pk=pk)
+    found = (
+        Case.objects.select_for_update(of=("self",)).select_related(*CASE_RELATIONS).filter(pk=pk)
+    )
+    if not found:
+        raise Http404("No case found.")
+    return found[0]
 
 
 def set_due_in_working_days(user: User, case: Case, days: int) -> Case:
@@ -447,13 +456,12 @@ def set_follow_up_in_working_days(user: User, case: Case, days: int) -> Case:
 
 def allowed_next_statuses(case: Case) -> list[CaseStatus]:
     """The statuses the office's workflow lets this case move to, in workflow order."""
-    return list(
-        CaseStatus.all_offices.filter(
-            office_id=case.office_id,
-            retired_at__isnull=True,
-            transitions_in__from_status_id=case.status_id,
-        ).order_by("position", "id")
-    )
+    with bind_office(case.office_id, actor=current_actor()):
+        return list(
+            CaseStatus.objects.filter(
+                retired_at__isnull=True, transitions_in__from_status_id=case.status_id
+            ).order_by("position", "id")
+        )
 
 
 def _record_status_change(
@@ -535,7 +543,7 @@ def reopen_case(user: User, case: Case, note: str = "") -> Case:
 def _fresh_for(user: User, case: Case | int) -> Case:
     with bind_office(user.office, actor=user):
         pk = case.pk if isinstance(case, Case) else case
-        found = Case.objects.select_related("status").filter(pk=pk).first()
+        found = Case.objects.select_related(*CASE_RELATIONS).filter(pk=pk).first()
         if found is None or not may_see(user, found):
             raise Http404("No case found.")
         return found
@@ -576,21 +584,56 @@ def assign_case(
     return case
 
 
-def create_tag(user: User, name: str) -> Tag:
-    """A new tag for the office's cases (or the existing one of that name).
-
-    Requires anyone but an intern or volunteer. Causes an audit entry.
-    """
+def _tag_name(name: str) -> str:
     text = " ".join(str(name or "").split())
     if not text:
         raise ValidationError({"name": "Enter the tag's name."})
     if len(text) > 60:
         raise ValidationError({"name": "A tag's name must be 60 characters or fewer."})
+    return text
+
+
+def create_tag(user: User, name: str) -> Tag:
+    """A new tag for the office's cases (or the existing one of that name).
+
+    Requires anyone but an intern or volunteer. Causes an audit entry.
+    """
+    text = _tag_name(name)
     with acting_for(user):
         if is_intern_only(user):
             raise PermissionDenied("Interns and volunteers may not add tags.")
         existing = Tag.objects.filter(name__iexact=text).first()
         return existing or Tag.objects.create(name=text)
+
+
+def rename_tag(user: User, tag: Tag | int, name: str) -> Tag:
+    """Rename a tag; the cases keep it. Requires a manager or administrator. Audited."""
+    text = _tag_name(name)
+    with acting_for(user):
+        if not is_manager(user):
+            raise PermissionDenied("Only managers and administrators may rename tags.")
+        chosen = _one_of_office(user, Tag, tag, "tag", "tag")
+        if Tag.objects.filter(name__iexact=text).exclude(pk=chosen.pk).exists():
+            raise ValidationError({"name": f"There is already a tag called {text}."})
+        chosen.name = text
+        chosen.save()
+    return chosen
+
+
+def delete_tag(user: User, tag: Tag | int) -> int:
+    """Delete a tag, taking it off every case. Returns how many cases had it.
+
+    Requires a manager or administrator. Causes an audit entry for each case it leaves.
+    """
+    with acting_for(user):
+        if not is_manager(user):
+            raise PermissionDenied("Only managers and administrators may delete tags.")
+        chosen = _one_of_office(user, Tag, tag, "tag", "tag")
+        rows = list(CaseTag.objects.filter(tag=chosen))
+        for row in rows:
+            row.delete()
+        chosen.delete()
+    return len(rows)
 
 
 def tag_case(user: User, case: Case, tag: Tag | int) -> Case:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casewell.cases import views
+from casewell.cases import settings_views, views
 
 app_name = "cases"
 
@@ -19,4 +19,21 @@ urlpatterns: list = [
     path("<int:case_id>/related/", views.related, name="related"),
     path("<int:case_id>/people/", views.people, name="people"),
     path("<int:case_id>/organisations/", views.organisations, name="organisations"),
+    # The office's case settings (settings_views.py).
+    path("settings/categories/", settings_views.categories, name="settings_categories"),
+    path(
+        "settings/categories/<int:category_id>/",
+        settings_views.category,
+        name="settings_category",
+    ),
+    path("settings/workflow/", settings_views.statuses, name="settings_statuses"),
+    path(
+        "settings/workflow/<int:casestatus_id>/",
+        settings_views.casestatus,
+        name="settings_status",
+    ),
+    path("settings/teams/", settings_views.teams, name="settings_teams"),
+    path("settings/teams/<int:team_id>/", settings_views.team, name="settings_team"),
+    path("settings/tags/", settings_views.tags, name="settings_tags"),
+    path("settings/tags/<int:tag_id>/", settings_views.tag, name="settings_tag"),
 ]

@@ -14,6 +14,7 @@ from casewell.cases.working_days import (
     working_days_between,
 )
 from casewell.offices.models import Nation
+from casewell.offices.tenancy import bind_office
 
 
 def test_st_andrews_day_is_a_holiday_in_scotland_not_in_england():
@@ -93,8 +94,10 @@ def test_due_dates_in_working_days_use_the_office_nation_and_stay_when_it_change
     )
     assert case.due_date == date(2026, 11, 30)  # England: St Andrew's Day is a working day
     update_office(cast.amir, nation=Nation.SCOTLAND)
-    case.refresh_from_db()
+    with bind_office(cast.north):
+        case.refresh_from_db()
     assert case.due_date == date(2026, 11, 30), "a stored date is never recomputed"
-    cast.ada.office.refresh_from_db()
+    with bind_office(cast.north):
+        cast.ada.office.refresh_from_db()
     case = set_due_in_working_days(cast.ada, case, 1)
     assert case.due_date == date(2026, 12, 1)  # Scotland now
