@@ -17,8 +17,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from casewell.offices.tenancy import across_all_offices
 from casewell.testing.cast import Cast
 
-# Routes that are not pages for people (the API has its own tests).
-NOT_PAGES = ("api/",)
+# Routes that are not pages for people (the API has its own tests; downloads are files).
+NOT_PAGES = ("api/", "timeline/attachment/")
 
 
 @dataclass(frozen=True)
@@ -87,12 +87,23 @@ def _case_id(cast: Cast) -> int:
     ).pk
 
 
+def _timelineentry_id(cast: Cast) -> int:
+    from casewell.cases.models import Case
+    from casewell.timeline.services import add_note
+
+    case_id = _case_id(cast)
+    with across_all_offices():
+        case = Case.all_offices.get(pk=case_id)
+    return add_note(cast.ada, case, "A sensitive note for the walk", sensitive=True).pk
+
+
 # One line per URL keyword whose record the cast does not already hold.
 KWARG_MAKERS: dict[str, Callable[[Cast], object]] = {
     "user_id": lambda cast: cast.ada.pk,
     "invitation_id": _invitation_id,
     "person_id": _person_id,
     "case_id": _case_id,
+    "timelineentry_id": _timelineentry_id,
 }
 
 
