@@ -26,7 +26,7 @@ from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from rapidfuzz import fuzz
 
-from casewell.people.models import Address, EmailAddress, Person, PhoneNumber, name_key
+from casewell.people.models import Address, Person, PersonEmail, PhoneNumber, name_key
 
 SIMILAR_NAME = 80  # with a shared postcode
 VERY_SIMILAR_NAME = 92  # on its own
@@ -64,7 +64,7 @@ class Identity:
 def identity_of(person: Person) -> Identity:
     """A saved person's identity: every e-mail, phone and postcode they have had."""
     emails = {person.email.lower()} if person.email else set()
-    emails |= set(EmailAddress.objects.filter(person=person).values_list("address", flat=True))
+    emails |= set(PersonEmail.objects.filter(person=person).values_list("address", flat=True))
     phones = {person.phone} if person.phone else set()
     phones |= set(PhoneNumber.objects.filter(person=person).values_list("number", flat=True))
     postcodes = {person.postcode} if person.postcode else set()
@@ -128,7 +128,7 @@ def likely_duplicates(
     """
     people = Person.objects.filter(office_id=office_id, merged_into__isnull=True)
     by_email = _people_with(people, identity.emails, "email") | _rows_of(
-        EmailAddress, identity.emails, "address"
+        PersonEmail, identity.emails, "address"
     )
     by_phone = _people_with(people, identity.phones, "phone") | _rows_of(
         PhoneNumber, identity.phones, "number"

@@ -30,7 +30,7 @@ from casewell.offices.audit import record_event
 from casewell.offices.models import AuditEntry, User
 from casewell.offices.permissions import is_manager, may_see
 from casewell.offices.tenancy import bind_office
-from casewell.people.models import Address, EmailAddress, Person, PersonMerge, PhoneNumber
+from casewell.people.models import Address, Person, PersonEmail, PersonMerge, PhoneNumber
 from casewell.people.services import refresh_contact_copies
 
 UNDO_WINDOW = timedelta(days=30)
@@ -41,7 +41,7 @@ FILLABLE = ("title", "preferred_name", "date_of_birth", "language", "preferred_c
 SINGLE_FLAGS: tuple[tuple[type[models.Model], str], ...] = (
     (Address, "is_current"),
     (PhoneNumber, "is_main"),
-    (EmailAddress, "is_main"),
+    (PersonEmail, "is_main"),
 )
 
 

@@ -1,7 +1,7 @@
 """The people an office works for: constituents, children and families, clients.
 
 A person's contact details live in their own rows (``Address``, ``PhoneNumber``,
-``EmailAddress``: several each, one current or main). The current address,
+``PersonEmail``: several each, one current or main). The current address,
 main phone and main e-mail are also copied onto ``Person`` by the services,
 so lists, searches and duplicate checks read one indexed table. People added
 in bulk (the demo, imports) may have only those copies; the services adopt
@@ -147,7 +147,7 @@ class PhoneNumber(TenantModel):
         return self.number
 
 
-class EmailAddress(TenantModel):
+class PersonEmail(TenantModel):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="email_addresses")
     address = models.EmailField(
         help_text="Kept in lower case so one address is found however typed."

@@ -28,8 +28,8 @@ from casewell.offices.tenancy import bind_office
 from casewell.people.models import (
     Address,
     ContactMethod,
-    EmailAddress,
     Person,
+    PersonEmail,
     PhoneNumber,
     VulnerabilityNote,
 )
@@ -287,7 +287,7 @@ def create_person(user: User, details: PersonDetails) -> Person:
                 is_main=True,
             )
         if details.email:
-            EmailAddress.objects.create(
+            PersonEmail.objects.create(
                 office=user.office, person=person, address=details.email, is_main=True
             )
         if details.vulnerability_note.strip():
@@ -348,7 +348,7 @@ def _adopt_copied_contact(person: Person) -> None:
             added_at=person.created_at,
         )
     if person.email and not person.email_addresses.exists():
-        EmailAddress.objects.create(
+        PersonEmail.objects.create(
             office_id=person.office_id,
             person=person,
             address=person.email.lower(),
@@ -496,7 +496,7 @@ def remove_phone(user: User, phone: PhoneNumber) -> None:
         _copy_contact_onto_person(person)
 
 
-def add_email(user: User, person: Person, *, address: str, make_main: bool = False) -> EmailAddress:
+def add_email(user: User, person: Person, *, address: str, make_main: bool = False) -> PersonEmail:
     """Add an e-mail address (kept in lower case); the first one becomes the main one. Audited."""
     problems = Problems()
     address = problems.check("address", clean_email, address)
@@ -508,14 +508,14 @@ def add_email(user: User, person: Person, *, address: str, make_main: bool = Fal
         if make_main or not person.email_addresses.exists():
             _clear_main(person.email_addresses.filter(is_main=True))
             make_main = True
-        email = EmailAddress.objects.create(
+        email = PersonEmail.objects.create(
             office_id=person.office_id, person=person, address=address, is_main=make_main
         )
         _copy_contact_onto_person(person)
     return email
 
 
-def make_email_main(user: User, email: EmailAddress) -> None:
+def make_email_main(user: User, email: PersonEmail) -> None:
     person = email.person
     with working_on(user, person):
         _clear_main(person.email_addresses.filter(is_main=True).exclude(pk=email.pk))
@@ -524,7 +524,7 @@ def make_email_main(user: User, email: EmailAddress) -> None:
         _copy_contact_onto_person(person)
 
 
-def remove_email(user: User, email: EmailAddress) -> None:
+def remove_email(user: User, email: PersonEmail) -> None:
     """Remove an e-mail address; if it was the main one, the next oldest becomes main."""
     person = email.person
     with working_on(user, person):

@@ -27,14 +27,20 @@ from django.utils.http import int_to_base36
 from django.utils.regex_helper import normalize
 
 from casewell.api import api
-from casewell.cases.services import open_case
+from casewell.cases.services import create_tag, open_case, tag_case
 from casewell.directory.services import add_contact, add_organisation
+from casewell.files.testing import PDF_BYTES, upload
 from casewell.offices.audit import log_sensitive_read
 from casewell.offices.invitations import invite_staff
 from casewell.offices.models import AuditEntry, Office, Role, User
+from casewell.offices.services import create_team
 from casewell.offices.tenancy import across_all_offices, bind_office
 from casewell.offices.tokens import create_token
+from casewell.people import consent as people_consent
+from casewell.people import merging as people_merging
+from casewell.people import services as people_services
 from casewell.people.models import Person
+from casewell.timeline.services import add_document, add_note
 
 # URL keyword arguments that are not one of our records' ids, each with why it is
 # safe to fill in as below. A new one goes here only with a reason; a record id
@@ -106,13 +112,33 @@ def _first_category(office: Office) -> Any:
 
 
 @pytest.fixture
-def north(cast) -> North:
+def north(cast, settings, tmp_path) -> North:
     """One of each kind of North record a route might name, made the usual way."""
     with bind_office(cast.north, actor=cast.ada):
         harriet = Person.objects.create(
             first_name="Harriet", last_name="Walsh", email="harriet.walsh@example.org",
             postcode="LS1 4DY",
         )
+    # Her contact details, who may act for her, her permission form and a merge, as the
+    # people services make them.
+    people_records = {
+        "address": people_services.add_address(
+            cast.ada, harriet, line_1="1 Park Row", postcode="LS1 4DY"
+        ),
+        "phonenumber": people_services.add_phone(cast.ada, harriet, number="07811 123456"),
+        "personemail": people_services.add_email(cast.ada, harriet, address="hw@example.org"),
+        "thirdpartyauthority": people_consent.add_authority(
+            cast.ada, harriet, name="Tom Walsh", relationship="family"
+        ),
+        "permissionform": people_consent.record_permission_form(
+            cast.ada, harriet, full_name="Harriet Walsh", agencies="Home Office"
+        ),
+        "personmerge": people_merging.merge_people(
+            cast.ben, kept=harriet, merged=people_services.create_person(
+                cast.ada, people_services.PersonDetails(first_name="Hattie", last_name="Walsh")
+            ),
+        ),
+    }
     invitation = invite_staff(
         cast.amir, email="priya.new@nr.example", full_name="Priya Newcombe", roles=[Role.CASEWORKER]
     )
@@ -127,19 +153,31 @@ def north(cast) -> North:
         cast.ada, summary="Damp in Harriet's back bedroom", category=_first_category(cast.north),
         people=[harriet],
     )
+    # A tag on the case and a team, for the case settings pages.
+    tag_case(cast.ada, damp, create_tag(cast.ada, "Northern damp"))
+    create_team(cast.ben, "North housing team", members=[cast.ada])
+    # A sensitive note and a document on the case's timeline (files kept in this test's folder).
+    settings.DATA_DIR = tmp_path
+    stairwell = add_note(cast.ada, damp, "Landlord threatened her in the stairwell", sensitive=True)
+    tenancy = add_document(cast.ada, damp, upload("Walsh tenancy.pdf", PDF_BYTES))
+    with bind_office(cast.north):
+        tenancy_file = tenancy.entry_files.get()
     staff = [cast.ada, cast.ben, cast.mo, cast.ivy, cast.wes, cast.amir]
     strings = [
         cast.north.name, "North Ridge", "Harriet Walsh", "harriet.walsh@example.org",
         "Priya Newcombe", "priya.new@nr.example", "North&#x27;s export script",
         "North's export script", "Ridgeway Tenants Trust", "Dorothy Kettering",
-        "Damp in Harriet", damp.reference,
+        "Damp in Harriet", damp.reference, "Tom Walsh", "Hattie Walsh",
+        "Northern damp", "North housing team", "Landlord threatened her", "Walsh tenancy.pdf",
     ]
     for person in staff:
         strings += [person.full_name, person.email]
     return North(
         office=cast.north,
         records={"person": harriet, "invitation": invitation, "apitoken": api_token,
-                 "user": cast.ada, "organisation": ridgeway, "contact": dorothy, "case": damp},
+                 "user": cast.ada, "organisation": ridgeway, "contact": dorothy, "case": damp,
+                 "timelineentry": stairwell, "timelineattachment": tenancy_file,
+                 **people_records},
         strings=strings,
     )
 

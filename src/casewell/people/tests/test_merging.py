@@ -15,8 +15,8 @@ from casewell.people import consent, services
 from casewell.people.merging import merge_people, person_references, unmerge_people
 from casewell.people.models import (
     Address,
-    EmailAddress,
     Person,
+    PersonEmail,
     PersonMerge,
     PhoneNumber,
     ThirdPartyAuthority,
@@ -57,7 +57,7 @@ def _snapshot(office, *people):
                     PhoneNumber.objects.filter(person=person).values_list("pk", "number", "is_main")
                 ),
                 "emails": sorted(
-                    EmailAddress.objects.filter(person=person).values_list(
+                    PersonEmail.objects.filter(person=person).values_list(
                         "pk", "address", "is_main"
                     )
                 ),
@@ -111,7 +111,7 @@ def test_a_manager_merges_two_records_and_everything_moves(cast, harriet, hattie
             "+447811123456"
         ]
         assert sorted(
-            EmailAddress.objects.filter(person=kept).values_list("address", "is_main")
+            PersonEmail.objects.filter(person=kept).values_list("address", "is_main")
         ) == [("harriet.walsh@example.org", True), ("hattie@example.org", False)]
         assert kept.language == "Welsh"  # a blank detail filled from the merged record
         assert not Address.objects.filter(person=gone).exists()
