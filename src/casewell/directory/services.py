@@ -101,22 +101,27 @@ def find_in_directory(user: User, *, name: str = "", kind: str = "") -> QuerySet
         office = office.filter(kind=kind)
 
     def rows(queryset: QuerySet[Any], source: str, key: Any) -> QuerySet[Any]:
-        return queryset.annotate(
-            entry_source=Value(source, output_field=CharField()),
-            entry_id=F("id"),
-            entry_key=key,
-            entry_name=F("name"),
-            entry_kind=F("kind"),
-            entry_town=F("town"),
-            entry_postcode=F("postcode"),
-        ).values(
-            "entry_source",
-            "entry_id",
-            "entry_key",
-            "entry_name",
-            "entry_kind",
-            "entry_town",
-            "entry_postcode",
+        # No ordering inside: a compound statement is ordered as a whole.
+        return (
+            queryset.order_by()
+            .annotate(
+                entry_source=Value(source, output_field=CharField()),
+                entry_id=F("id"),
+                entry_key=key,
+                entry_name=F("name"),
+                entry_kind=F("kind"),
+                entry_town=F("town"),
+                entry_postcode=F("postcode"),
+            )
+            .values(
+                "entry_source",
+                "entry_id",
+                "entry_key",
+                "entry_name",
+                "entry_kind",
+                "entry_town",
+                "entry_postcode",
+            )
         )
 
     merged = rows(central, "central", F("key")).union(
