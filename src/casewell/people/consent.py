@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from casewell.files.services import store_file
 from casewell.offices.models import User
 from casewell.people.models import PermissionForm, Person, Relationship, ThirdPartyAuthority
 from casewell.people.phones import normalise_phone
@@ -273,6 +274,43 @@ def mark_permission_form_signed(
         form.signed_on = signed_on
         form.valid_until = valid_until or default_valid_until(signed_on)
         form.save(update_fields=["signed_on", "valid_until"])
+    return form
+
+
+def attach_signed_scan(
+    user: User, form: PermissionForm, uploaded_file: Any, *, signed_on: date | None = None
+) -> PermissionForm:
+    """Keep the scan of the signed form (encrypted, through the files service).
+
+    Requires an active member of staff. The file is checked by ``files.services``
+    (size, type sniffed from its contents); its refusal comes back as
+    ValidationError({"scan": reason}). With ``signed_on``, an unsigned form is
+    recorded as signed that day (twelve months' validity unless it already has a
+    date). Causes audit entries for the stored file and the form.
+    """
+    problems = Problems()
+    if signed_on is not None and signed_on > timezone.localdate():
+        problems.add("signed_on", "The date signed must be today or in the past")
+    if form.signed_on is None and signed_on is None:
+        problems.add("signed_on", "Enter the date it was signed")
+    problems.raise_any()
+    with working_on(user, form.person):
+        try:
+            stored = store_file(user.office, uploaded_file, uploaded_by=user)
+        except ValidationError as refusal:
+            reasons = (
+                refusal.message_dict.get("file", refusal.messages)
+                if hasattr(refusal, "error_dict")
+                else refusal.messages
+            )
+            raise ValidationError({"scan": reasons}) from None
+        form.scan = stored
+        changed = ["scan"]
+        if form.signed_on is None and signed_on is not None:
+            form.signed_on = signed_on
+            form.valid_until = form.valid_until or default_valid_until(signed_on)
+            changed += ["signed_on", "valid_until"]
+        form.save(update_fields=changed)
     return form
 
 

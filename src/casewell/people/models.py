@@ -262,6 +262,10 @@ class PermissionForm(TenantModel):
     agencies = models.TextField(help_text="The agencies named, one a line.")
     signed_on = models.DateField(null=True, blank=True, help_text="Empty until it is signed.")
     valid_until = models.DateField(null=True, blank=True)
+    # The signed form, scanned; encrypted at rest by the files app.
+    scan = models.ForeignKey(
+        "files.StoredFile", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     recorded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
     withdrawn_at = models.DateTimeField(null=True, blank=True)

@@ -35,6 +35,12 @@ urlpatterns = [
     path("permission/<int:permissionform_id>/", views.permission_form, name="permission_form"),
     path("permission/<int:permissionform_id>/print/", views.permission_pdf, name="permission_pdf"),
     path(
+        "permission/<int:permissionform_id>/upload-scan/",
+        views.permission_scan_upload,
+        name="permission_scan_upload",
+    ),
+    path("permission/<int:permissionform_id>/scan/", views.permission_scan, name="permission_scan"),
+    path(
         "permission/<int:permissionform_id>/withdraw/",
         views.permission_withdraw,
         name="permission_withdraw",

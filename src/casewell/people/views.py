@@ -15,11 +15,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from casewell.files.services import file_response
 from casewell.offices.permissions import get_for, is_manager
 from casewell.people import consent, merging, services
 from casewell.people.duplicates import duplicates_of, identity_from_details, likely_duplicates
@@ -31,6 +32,7 @@ from casewell.people.forms import (
     PermissionFormForm,
     PersonForm,
     PhoneForm,
+    ScanForm,
     SignedForm,
     VulnerabilityNoteForm,
 )
@@ -443,13 +445,24 @@ def permission_form(request: HttpRequest, permissionform_id: int) -> HttpRespons
         else:
             messages.success(request, "The form has been recorded as signed.")
             return redirect("people:permission_form", permissionform_id=record.pk)
+    return _permission_page(request, record, signed_form=signed)
+
+
+def _permission_page(
+    request: HttpRequest,
+    record: PermissionForm,
+    *,
+    signed_form: forms.Form | None = None,
+    scan_form: forms.Form | None = None,
+) -> HttpResponse:
     return render(
         request,
         "people/permission_form.html",
         {
             "record": record,
             "person": record.person,
-            "signed_form": signed,
+            "signed_form": signed_form or SignedForm(),
+            "scan_form": scan_form or ScanForm(),
             "national_insurance": consent.national_insurance_display(
                 record.national_insurance_number
             ),
@@ -466,6 +479,44 @@ def permission_pdf(request: HttpRequest, permissionform_id: int) -> HttpResponse
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="permission-form-{record.pk}.pdf"'
     return response
+
+
+@login_required
+@require_POST
+def permission_scan_upload(request: HttpRequest, permissionform_id: int) -> HttpResponse:
+    record = get_for(request.user, PermissionForm, permissionform_id)
+    form = ScanForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            consent.attach_signed_scan(
+                request.user,
+                record,
+                form.cleaned_data["scan"],
+                signed_on=form.cleaned_data["signed_on"],
+            )
+        except ValidationError as error:
+            _show_refusal(form, error)
+        else:
+            messages.success(request, "The signed form has been uploaded.")
+            return redirect("people:permission_form", permissionform_id=record.pk)
+    return _permission_page(request, record, scan_form=form)
+
+
+@login_required
+@require_POST
+def permission_scan(request: HttpRequest, permissionform_id: int) -> HttpResponse:
+    """The signed scan, decrypted and streamed (only after the form itself was looked up)."""
+    record = get_for(request.user, PermissionForm, permissionform_id)
+    if record.scan is None:
+        raise Http404("No signed form has been uploaded.")
+    return file_response(
+        record.scan, download_name=f"signed-permission-form-{record.pk}{_suffix(record.scan)}"
+    )
+
+
+def _suffix(stored: Any) -> str:
+    name = stored.original_name
+    return name[name.rfind(".") :] if "." in name else ""
 
 
 @login_required

@@ -208,3 +208,41 @@ def test_adding_months_keeps_the_day_or_takes_the_months_last(cast):
     assert consent.add_months(date(2024, 2, 29), 12) == date(2025, 2, 28)
     assert consent.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
     assert consent.add_months(date(2026, 11, 15), 3) == date(2027, 2, 15)
+
+
+@pytest.fixture
+def data_folder(settings, tmp_path):
+    """Uploaded scans are kept, encrypted, in a folder of this test's own."""
+    settings.DATA_DIR = tmp_path
+    return tmp_path
+
+
+def test_a_signed_scan_is_kept_encrypted_and_marks_the_form_signed(cast, harriet, data_folder):
+    from casewell.files.services import read_bytes
+    from casewell.files.testing import PDF_BYTES, pdf_upload
+
+    form = _form(cast, harriet)
+    with pytest.raises(ValidationError) as caught:
+        consent.attach_signed_scan(cast.ada, form, pdf_upload("signed.pdf"))
+    assert caught.value.message_dict == {"signed_on": ["Enter the date it was signed"]}
+    consent.attach_signed_scan(cast.ada, form, pdf_upload("signed.pdf"), signed_on=date(2026, 3, 1))
+    with bind_office(cast.north):
+        form = PermissionForm.objects.get(pk=form.pk)
+        assert form.signed_on == date(2026, 3, 1) and form.valid_until == date(2027, 3, 1)
+        assert read_bytes(form.scan) == PDF_BYTES
+    stored = list(data_folder.rglob("*"))
+    assert stored and not any(PDF_BYTES in path.read_bytes() for path in stored if path.is_file())
+
+
+def test_a_disguised_or_empty_scan_is_refused_with_the_files_reason(cast, harriet, data_folder):
+    from casewell.files.testing import PROGRAM_BYTES, upload
+
+    form = _form(cast, harriet, signed_on=date(2026, 3, 1))
+    with pytest.raises(ValidationError) as caught:
+        consent.attach_signed_scan(cast.ada, form, upload("signed.pdf", PROGRAM_BYTES))
+    assert set(caught.value.message_dict) == {"scan"}
+    with pytest.raises(ValidationError) as caught:
+        consent.attach_signed_scan(cast.ada, form, upload("signed.pdf", b""))
+    assert "empty" in caught.value.message_dict["scan"][0]
+    with bind_office(cast.north):
+        assert PermissionForm.objects.get(pk=form.pk).scan is None

@@ -398,6 +398,8 @@ def test_cleo_gets_404_on_every_people_page_with_norths_ids(cast, client_for, ha
         f"/people/permission/{form.pk}/",
         f"/people/permission/{form.pk}/print/",
         f"/people/permission/{form.pk}/withdraw/",
+        f"/people/permission/{form.pk}/upload-scan/",
+        f"/people/permission/{form.pk}/scan/",
         f"/people/merges/{merge.pk}/undo/",
     ]
     cleo = client_for(cast.cleo)
@@ -409,3 +411,26 @@ def test_cleo_gets_404_on_every_people_page_with_norths_ids(cast, client_for, ha
                 assert status == 404, url
     with bind_office(cast.north):
         assert not AccessLogEntry.objects.filter(user=cast.cleo).exists()
+
+
+def test_uploading_and_downloading_the_signed_scan(cast, client_for, harriet, settings, tmp_path):
+    from casewell.files.testing import PDF_BYTES, PROGRAM_BYTES, pdf_upload, upload
+
+    settings.DATA_DIR = tmp_path
+    form = consent.record_permission_form(cast.ada, harriet, full_name="H W", agencies="HMRC")
+    client = client_for(cast.ada)
+    url = f"/people/permission/{form.pk}/upload-scan/"
+    assert client.get(url).status_code == 405
+    page = _page(
+        client.post(url, {"scan": upload("scan.pdf", PROGRAM_BYTES), "signed_on": "1 3 2026"})
+    )
+    assert "There is a problem" in page and 'href="#id_scan"' in page
+    page = _page(client.post(url, {"signed_on": "1 3 2026"}))
+    assert "Choose the scan of the signed form" in page
+    response = client.post(url, {"scan": pdf_upload("scan.pdf"), "signed_on": "1 3 2026"})
+    assert response.status_code == 302
+    assert "Download the signed form" in _page(client.get(f"/people/permission/{form.pk}/"))
+    download = client.post(f"/people/permission/{form.pk}/scan/")
+    assert b"".join(download.streaming_content) == PDF_BYTES
+    assert 'filename="signed-permission-form-' in download["Content-Disposition"]
+    assert client_for(cast.cleo).post(f"/people/permission/{form.pk}/scan/").status_code == 404
