@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from importlib import import_module
 from typing import Any
 
 from django.http import HttpRequest
@@ -18,7 +17,7 @@ from django.template.loader import select_template
 from casewell.cases import services
 from casewell.cases.models import Case, CasePerson
 from casewell.cases.working_days import working_days_between
-from casewell.offices.models import User
+from casewell.people import consent
 
 TIMELINE_TEMPLATE = "timeline/_timeline.html"
 
@@ -62,33 +61,20 @@ class Party:
 
 
 def permission_statuses(people: list[Any]) -> dict[int, Any]:
-    """Each person's permission status, in one query when the people domain offers a batch."""
-    try:
-        consent = import_module("casewell.people.consent")
-    except ImportError:
-        return {}
+    """Each person's permission status: one query in all once the people domain offers a batch."""
     batch = getattr(consent, "permission_statuses", None)
     if batch is not None:
         return dict(batch(people))
-    single = getattr(consent, "permission_status", None)
-    if single is None:
-        return {}
-    return {person.pk: single(person) for person in people}
+    return {person.pk: consent.permission_status(person) for person in people}
 
 
-def timeline_context(request: HttpRequest, user: User, case: Case) -> dict[str, Any]:
-    """The timeline panel's page of entries, if the timeline app provides its partial yet."""
+def timeline_template() -> str | None:
+    """The timeline app's panel for the case page (it reads its own filters from the request)."""
     try:
         select_template([TIMELINE_TEMPLATE])
-        timeline = import_module("casewell.timeline.services")
-    except (TemplateDoesNotExist, ImportError):
-        return {"timeline_template": None}
-    kinds = request.GET.getlist("kind") or None
-    try:
-        entries = timeline.timeline_for(user, case, kinds=kinds, page=request.GET.get("page"))
-    except Exception:  # noqa: BLE001 - an unknown kind in the address shows every entry
-        entries = timeline.timeline_for(user, case, page=request.GET.get("page"))
-    return {"timeline_template": TIMELINE_TEMPLATE, "timeline_page": entries, "kinds": kinds}
+    except TemplateDoesNotExist:
+        return None
+    return TIMELINE_TEMPLATE
 
 
 def case_page_context(request: HttpRequest, case: Case) -> dict[str, Any]:
@@ -112,5 +98,5 @@ def case_page_context(request: HttpRequest, case: Case) -> dict[str, Any]:
         "may_change": services.may_change(user, case),
         "may_assign": services.may_change(user, case) and not services.is_intern_only(user),
         "may_restrict": services.may_restrict(user, case),
-        **timeline_context(request, user, case),
+        "timeline_template": timeline_template(),
     }

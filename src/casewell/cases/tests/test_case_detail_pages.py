@@ -19,6 +19,7 @@ from casewell.offices.services import create_team
 from casewell.offices.tenancy import bind_office
 from casewell.people.consent import record_permission_form
 from casewell.people.models import Person
+from casewell.timeline.services import add_note
 
 CASE_PAGES = (
     "",
@@ -361,12 +362,19 @@ def count_queries(client, case: Case) -> int:
     return len(queries)
 
 
-def test_the_case_page_costs_the_same_queries_however_many_organisations_and_related(
+def test_the_timeline_is_on_the_case_page(cast, client_for, damp):
+    add_note(cast.ada, damp, "Rang the landlord, no answer")
+    page = page_of(client_for(cast.ada), damp)
+    assert 'data-testid="timeline"' in page and "Rang the landlord, no answer" in page
+
+
+def test_the_case_page_costs_the_same_queries_however_many_organisations_related_and_notes(
     cast, client_for, north_cases, damp
 ):
     client = client_for(cast.ada)
     services.tag_case(cast.ada, damp, services.create_tag(cast.ada, "One"))
     services.restrict_case(cast.ada, damp, [cast.ben])
+    add_note(cast.ada, damp, "The first note")  # an empty timeline skips reading its page
     few = count_queries(client, damp)
     for number in range(8):
         other = services.open_case(
@@ -376,6 +384,7 @@ def test_the_case_page_costs_the_same_queries_however_many_organisations_and_rel
         organisation = add_organisation(cast.ben, {"name": f"Council {number}", "kind": "council"})
         services.add_organisation(cast.ada, damp, organisation=organisation)
         services.tag_case(cast.ada, damp, services.create_tag(cast.ada, f"Tag {number}"))
+        add_note(cast.ada, damp, f"Note {number}", sensitive=number % 2 == 0)
     services.restrict_case(cast.ada, damp, [cast.ben, cast.wes, cast.mo])
     assert count_queries(client, damp) == few
 
