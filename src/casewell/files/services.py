@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import logging
+import math
 from collections.abc import Iterable, Iterator
 from pathlib import PurePath
 from typing import Protocol
@@ -64,7 +65,9 @@ def max_upload_bytes() -> int:
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".removesuffix(".0")
+    """Rounded up, so a file just over the limit never reads as exactly the limit."""
+    tenths = math.ceil(size * 10 / (1024 * 1024))
+    return f"{tenths // 10}.{tenths % 10}".removesuffix(".0")
 
 
 class _TooBig(Exception):

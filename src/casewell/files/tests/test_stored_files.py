@@ -184,7 +184,7 @@ def test_a_missing_file_name_is_refused(cast):
 def test_a_file_over_the_size_limit_is_refused(cast, settings):
     settings.MAX_UPLOAD_MB = 1
     message = refusal(cast, "huge.pdf", PDF_BYTES + b"%" * (1024 * 1024))
-    assert message.startswith("huge.pdf is 1 MB: the largest file that can be uploaded is 1 MB.")
+    assert message.startswith("huge.pdf is 1.1 MB: the largest file that can be uploaded is 1 MB.")
     assert "1 MB" in refusal(cast, "huge.pdf", PDF_BYTES + b"%" * (3 * 1024 * 1024))
 
 

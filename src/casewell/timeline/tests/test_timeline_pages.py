@@ -275,7 +275,7 @@ def test_an_oversized_upload_is_refused(cast, case, ada, settings):
     big = SimpleUploadedFile("scan.pdf", PDF_BYTES + b"%" * (1024 * 1024 + 10))
     response = ada.post(f"/timeline/case/{case.pk}/document/", {"file": big})
     assert error_summary(response) == [
-        "scan.pdf is 1 MB: the largest file that can be uploaded is 1 MB. Send a smaller copy, "
+        "scan.pdf is 1.1 MB: the largest file that can be uploaded is 1 MB. Send a smaller copy, "
         "or split it into parts."
     ]
 
