@@ -174,3 +174,30 @@ def test_the_office_word_for_a_person_is_used(cast, client_for):
 
 def test_opening_a_case_needs_a_signed_in_person():
     assert Client().get("/cases/open/").status_code == 302
+
+
+def test_a_persons_page_lists_their_cases_and_opens_a_new_one_for_them(
+    cast, client_for, north_cases
+):
+    from casewell.cases import services
+
+    damp = services.open_case(
+        cast.ada, summary="Damp", category=north_cases.housing, people=[north_cases.harriet]
+    )
+    secret = services.open_case(
+        cast.ben,
+        summary="Secret matter",
+        category=north_cases.housing,
+        people=[north_cases.harriet],
+    )
+    services.restrict_case(cast.ben, secret, [cast.ben])
+    services.open_case(
+        cast.ada, summary="Omar's", category=north_cases.housing, people=[north_cases.omar]
+    )
+    page = client_for(cast.ada).get(f"/people/{north_cases.harriet.pk}/").content.decode()
+    assert f'href="/cases/{damp.pk}/">{damp.reference}</a>: Damp (new)' in page
+    assert "Secret matter" not in page and "Omar&#x27;s" not in page
+    assert (
+        f'href="/cases/open/?person_id={north_cases.harriet.pk}">'
+        "Open a case for this constituent</a>" in page
+    )
