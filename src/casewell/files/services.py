@@ -12,7 +12,9 @@ import hashlib
 import itertools
 import logging
 import math
+import time
 from collections.abc import Iterable, Iterator
+from datetime import timedelta
 from pathlib import PurePath
 from typing import Protocol
 
@@ -28,13 +30,19 @@ from casewell.files.models import StoredFile
 from casewell.files.storage import (
     CHUNK_SIZE,
     TamperedFile,
+    files_folder,
     new_storage_name,
     path_for,
     read_decrypted,
     write_encrypted,
 )
 from casewell.offices.models import Office, User
-from casewell.offices.tenancy import bind_office, current_actor, current_office_id
+from casewell.offices.tenancy import (
+    across_all_offices,
+    bind_office,
+    current_actor,
+    current_office_id,
+)
 
 __all__ = [
     "TamperedFile",
@@ -43,6 +51,7 @@ __all__ = [
     "file_response",
     "max_upload_bytes",
     "read_bytes",
+    "remove_orphaned_files",
     "store_file",
 ]
 
@@ -214,3 +223,40 @@ def delete_stored_file(stored_file: StoredFile) -> None:
     with bind_office(stored_file.office_id, actor=current_actor()), transaction.atomic():
         stored_file.delete()
         transaction.on_commit(lambda: path.unlink(missing_ok=True))
+
+
+def remove_orphaned_files(*, older_than: timedelta = timedelta(hours=1)) -> int:
+    """Delete encrypted files on disk that no StoredFile names; returns how many went.
+
+    They are left by an upload whose transaction rolled back after its bytes
+    were written. Only files older than ``older_than`` are touched, so an upload
+    being saved right now is never removed. System work across every office.
+    """
+    folder = files_folder()
+    if not folder.is_dir():
+        return 0
+    cutoff = time.time() - older_than.total_seconds()
+    removed = 0
+    with across_all_offices():
+        for office_folder in sorted(folder.iterdir()):
+            if not office_folder.is_dir() or not office_folder.name.isdigit():
+                continue
+            old = {
+                path.name: path
+                for path in office_folder.iterdir()
+                if path.is_file() and path.stat().st_mtime < cutoff
+            }
+            names = list(old)
+            known: set[str] = set()
+            for start in range(0, len(names), 500):
+                known.update(
+                    StoredFile.all_offices.filter(
+                        office_id=int(office_folder.name),
+                        storage_name__in=names[start : start + 500],
+                    ).values_list("storage_name", flat=True)
+                )
+            for name, path in old.items():
+                if name not in known:
+                    path.unlink(missing_ok=True)
+                    removed += 1
+    return removed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 
 import pytest
 from cryptography.fernet import Fernet
@@ -314,3 +315,17 @@ def test_a_deleted_file_leaves_nothing_on_disk(cast, django_capture_on_commit_ca
 def test_storing_for_one_office_while_working_for_another_is_refused(cast):
     with bind_office(cast.south, actor=cast.cleo), pytest.raises(PermissionError):
         services.store_file(cast.north, upload("letter.pdf", PDF_BYTES), uploaded_by=cast.cleo)
+
+
+def test_files_left_by_a_rolled_back_upload_are_swept_once_old(cast):
+    kept = store(cast, "kept.pdf", PDF_BYTES)
+    folder = path_for(cast.north.pk, kept.storage_name).parent
+    stray, fresh = folder / "left-by-a-rollback", folder / "being-saved-now"
+    stray.write_bytes(b"x")
+    fresh.write_bytes(b"x")
+    two_hours_ago = time.time() - 7200
+    os.utime(stray, (two_hours_ago, two_hours_ago))
+    os.utime(path_for(cast.north.pk, kept.storage_name), (two_hours_ago, two_hours_ago))
+    assert services.remove_orphaned_files() == 1
+    assert not stray.exists() and fresh.exists()
+    assert services.read_bytes(kept) == PDF_BYTES
