@@ -97,6 +97,69 @@ def _timelineentry_id(cast: Cast) -> int:
     return add_note(cast.ada, case, "A sensitive note for the walk", sensitive=True).pk
 
 
+def _organisation_id(cast: Cast) -> int:
+    from casewell.directory.services import add_organisation
+
+    # The office's own organisation, so its edit page opens too.
+    return add_organisation(
+        cast.ben, {"name": "Walk-through Housing Trust", "kind": "housing_association"}
+    ).pk
+
+
+def _contact_id(cast: Cast) -> int:
+    from casewell.directory.services import add_contact, get_organisation_for
+
+    organisation = get_organisation_for(cast.ben, _organisation_id(cast))
+    return add_contact(cast.ada, organisation, {"name": "Walter Through"}).pk
+
+
+def _central_key(cast: Cast) -> str:
+    from casewell.directory.importing import SAMPLE, import_central_directory
+
+    import_central_directory(SAMPLE.read_bytes())
+    return "northfield-council"
+
+
+def _walked_person(cast: Cast):  # type: ignore[no-untyped-def]
+    """A North person with every kind of detail, made through the people services."""
+    from casewell.people.services import PersonDetails, create_person
+
+    return create_person(
+        cast.ada,
+        PersonDetails(
+            first_name="Ada",
+            last_name="Walker",
+            address_line_1="2 Walk Row",
+            postcode="LS1 4AQ",
+            phone="07811 100200",
+            email="ada.walker@example.org",
+            vulnerability_note="Prefers written contact.",
+        ),
+    )
+
+
+def _people_record(kind: str) -> Callable[[Cast], object]:
+    def make(cast: Cast) -> int:
+        from casewell.people import consent, merging
+
+        person = _walked_person(cast)
+        if kind == "address":
+            return person.addresses.get().pk
+        if kind == "phonenumber":
+            return person.phone_numbers.get().pk
+        if kind == "personemail":
+            return person.email_addresses.get().pk
+        if kind == "thirdpartyauthority":
+            return consent.add_authority(cast.ada, person, name="Wal King", relationship="carer").pk
+        if kind == "permissionform":
+            return consent.record_permission_form(
+                cast.ada, person, full_name="Ada Walker", agencies="Home Office"
+            ).pk
+        return merging.merge_people(cast.ben, kept=person, merged=_walked_person(cast)).pk
+
+    return make
+
+
 # One line per URL keyword whose record the cast does not already hold.
 KWARG_MAKERS: dict[str, Callable[[Cast], object]] = {
     "user_id": lambda cast: cast.ada.pk,
@@ -104,6 +167,15 @@ KWARG_MAKERS: dict[str, Callable[[Cast], object]] = {
     "person_id": _person_id,
     "case_id": _case_id,
     "timelineentry_id": _timelineentry_id,
+    "organisation_id": _organisation_id,
+    "contact_id": _contact_id,
+    "central_key": _central_key,
+    "address_id": _people_record("address"),
+    "phonenumber_id": _people_record("phonenumber"),
+    "personemail_id": _people_record("personemail"),
+    "thirdpartyauthority_id": _people_record("thirdpartyauthority"),
+    "permissionform_id": _people_record("permissionform"),
+    "personmerge_id": _people_record("personmerge"),
 }
 
 

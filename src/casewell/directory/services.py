@@ -200,13 +200,17 @@ def office_entry(user: User, organisation_id: Any, *, channel: str = "page") -> 
 
 
 def get_contact_for(user: User, contact_id: Any, *, channel: str = "page") -> Contact:
-    return get_for(user, Contact, contact_id, channel=channel)
+    """One of the office's contacts; another office's (or no such) id is 404."""
+    with bind_office(user.office_id, actor=user):
+        return get_for(user, Contact, contact_id, channel=channel)
 
 
 def get_organisation_for(
     user: User, organisation_id: Any, *, channel: str = "page"
 ) -> Organisation:
-    return get_for(user, Organisation, organisation_id, channel=channel)
+    """One of the office's organisations; another office's (or no such) id is 404."""
+    with bind_office(user.office_id, actor=user):
+        return get_for(user, Organisation, organisation_id, channel=channel)
 
 
 def get_central_organisation(central_key: str) -> CentralOrganisation:
