@@ -295,6 +295,19 @@ def test_rotating_the_master_key_keeps_every_file_readable(cast, settings):
     assert services.read_bytes(stored) == PDF_BYTES
 
 
+def test_the_rewrap_command_says_how_many_keys_it_moved(cast, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    store(cast, "north.pdf", PDF_BYTES)
+    store(cast, "south.pdf", PDF_BYTES, office=cast.south)
+    settings.ENCRYPTION_KEYS = [Fernet.generate_key().decode(), *settings.ENCRYPTION_KEYS]
+    out = StringIO()
+    call_command("rewrap_file_keys", stdout=out)
+    assert out.getvalue().strip() == "2 office file keys now under the newest master key."
+
+
 def test_dropping_the_old_master_key_before_rewrapping_is_explained(cast, settings):
     stored = store(cast, "letter.pdf", PDF_BYTES)
     settings.ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
