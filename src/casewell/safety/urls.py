@@ -1,5 +1,22 @@
-from django.urls import path  # noqa: F401 - routes are added as pages land
+from django.urls import path
+
+from casewell.safety import views
 
 app_name = "safety"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.lone_working, name="home"),
+    path("start/", views.start, name="start"),
+    path("sessions/<int:loneworkingsession_id>/", views.session, name="session"),
+    path("sessions/<int:loneworkingsession_id>/check-in/", views.check_in, name="check_in"),
+    path("sessions/<int:loneworkingsession_id>/extend/", views.extend, name="extend"),
+    path("sessions/<int:loneworkingsession_id>/end/", views.end, name="end"),
+    path("sessions/<int:loneworkingsession_id>/panic/", views.panic, name="panic"),
+    path("alerts/", views.alerts, name="alerts"),
+    path("alerts/badge/", views.alert_badge, name="alert_badge"),
+    path("alerts/<int:safetyalert_id>/", views.alert, name="alert"),
+    path("alerts/<int:safetyalert_id>/acknowledge/", views.acknowledge, name="acknowledge"),
+    path("alerts/<int:safetyalert_id>/action/", views.record_action, name="record_action"),
+    path("my-safety/", views.my_safety, name="my_safety"),
+    path("ladder/", views.ladder, name="ladder"),
+]

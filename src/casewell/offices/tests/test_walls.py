@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -23,6 +24,7 @@ from django.forms.models import model_to_dict
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
+from django.utils import timezone
 from django.utils.http import int_to_base36
 from django.utils.regex_helper import normalize
 
@@ -40,6 +42,7 @@ from casewell.people import consent as people_consent
 from casewell.people import merging as people_merging
 from casewell.people import services as people_services
 from casewell.people.models import Person
+from casewell.safety.services import SessionPlan, press_panic, start_lone_working
 from casewell.timeline.services import add_document, add_note
 
 # URL keyword arguments that are not one of our records' ids, each with why it is
@@ -162,6 +165,12 @@ def north(cast, settings, tmp_path) -> North:
     tenancy = add_document(cast.ada, damp, upload("Walsh tenancy.pdf", PDF_BYTES))
     with bind_office(cast.north):
         tenancy_file = tenancy.entry_files.get()
+    visit = start_lone_working(cast.ada, SessionPlan(
+        purpose="home_visit", location="3 Kirkgate, Leeds", buddy_id=cast.wes.pk,
+        expected_end=timezone.now() + timedelta(hours=2), emergency_contact_name="Sam Lovelace",
+        emergency_contact_phone="07700 900123", person_id=harriet.pk,
+    ))
+    alarm = press_panic(cast.ada, visit)
     staff = [cast.ada, cast.ben, cast.mo, cast.ivy, cast.wes, cast.amir]
     strings = [
         cast.north.name, "North Ridge", "Harriet Walsh", "harriet.walsh@example.org",
@@ -172,9 +181,11 @@ def north(cast, settings, tmp_path) -> North:
     ]
     for person in staff:
         strings += [person.full_name, person.email]
+    strings += ["3 Kirkgate", "Sam Lovelace"]
     return North(
         office=cast.north,
-        records={"person": harriet, "invitation": invitation, "apitoken": api_token,
+        records={"loneworkingsession": visit, "safetyalert": alarm,
+                 "person": harriet, "invitation": invitation, "apitoken": api_token,
                  "user": cast.ada, "organisation": ridgeway, "contact": dorothy, "case": damp,
                  "timelineentry": stairwell, "timelineattachment": tenancy_file,
                  **people_records},

@@ -1,0 +1,410 @@
+"""Lone-working pages: start a session, check in, extend, end, panic, and answer alerts.
+
+Thin: look records up through the services' ``get_*_for`` (404 for anything
+the user may not see), hand every change to ``safety.services``.
+
+A check-in or end with the duress PIN must be indistinguishable from one
+without: both go through the same code here, and the service decides nothing
+the page could show.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from casewell.offices.permissions import is_manager
+from casewell.people.phones import national_format
+from casewell.people.services import get_person_for
+from casewell.safety import services
+from casewell.safety.forms import (
+    ActionForm,
+    CheckInForm,
+    DuressPinForm,
+    EmergencyContactForm,
+    EndForm,
+    ExtendForm,
+    LadderForm,
+    StartForm,
+)
+from casewell.safety.models import LoneWorkingSession
+
+
+def _posted(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def _show_refusal(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _clock(moment: Any) -> str:
+    return f"{timezone.localtime(moment):%H:%M}"
+
+
+def _to_session(session: LoneWorkingSession) -> HttpResponse:
+    return redirect("safety:session", loneworkingsession_id=session.pk)
+
+
+# --- The lone-working page -------------------------------------------------------------------
+
+
+@login_required
+@never_cache
+def lone_working(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    manager = is_manager(user)
+    return render(
+        request,
+        "safety/lone_working.html",
+        {
+            "mine": services.active_session_of(user),
+            "buddying": list(services.sessions_buddied_by(user)),
+            "everyone": list(services.active_sessions(user)) if manager else None,
+            "alerts": list(services.open_alerts_for(user)),
+            "is_manager": manager,
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    running = services.active_session_of(user)
+    if running is not None:
+        messages.info(request, "You already have a session running.")
+        return _to_session(running)
+    saved = services.my_safety_settings(user)
+    initial: dict[str, Any] = {
+        "emergency_contact_name": saved.emergency_contact_name,
+        "emergency_contact_phone": (
+            national_format(saved.emergency_contact_phone) if saved.emergency_contact_phone else ""
+        ),
+    }
+    person = None
+    if request.GET.get("person"):
+        person = get_person_for(user, request.GET["person"])
+        initial["person_id"] = person.pk
+        initial["location"] = ", ".join(
+            part for part in (person.address_line_1, person.town, person.postcode) if part
+        )
+    form = StartForm(_posted(request), worker=user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        plan = services.SessionPlan(
+            purpose=data["purpose"],
+            location=data["location"],
+            map_note=data["map_note"],
+            details=data["details"],
+            person_id=data["person_id"],
+            expected_end=timezone.now() + timedelta(minutes=data["duration"]),
+            check_in_minutes=data["check_in_minutes"],
+            buddy_id=data["buddy"],
+            emergency_contact_name=data["emergency_contact_name"],
+            emergency_contact_phone=data["emergency_contact_phone"],
+        )
+        try:
+            session = services.start_lone_working(user, plan)
+        except ValidationError as error:
+            _show_refusal(form, error)
+        else:
+            messages.success(
+                request,
+                f"Your session has started. Check in by {_clock(session.check_in_due_at)}.",
+            )
+            return _to_session(session)
+    if person is None and form.is_bound and form.cleaned_data.get("person_id"):
+        person = get_person_for(user, form.cleaned_data["person_id"])
+    return render(request, "safety/start.html", {"form": form, "person": person})
+
+
+# --- One session -------------------------------------------------------------------------------
+
+
+@login_required
+@never_cache
+def session(request: HttpRequest, loneworkingsession_id: int) -> HttpResponse:
+    user = request.user
+    record = services.get_session_for(user, loneworkingsession_id)
+    is_worker = record.worker_id == user.pk
+    return render(
+        request,
+        "safety/session.html",
+        {
+            "session": record,
+            "is_worker": is_worker,
+            "check_in_form": CheckInForm(),
+            "log": services.session_log_for(user, record),
+            "alerts": [alert for alert in services.open_alerts_for(user).filter(session=record)],
+            "contact_phone": national_format(record.emergency_contact_phone),
+            "now": timezone.now(),
+        },
+    )
+
+
+def _worker_session(request: HttpRequest, session_id: int) -> LoneWorkingSession:
+    record = services.get_session_for(request.user, session_id)
+    if record.worker_id != request.user.pk:
+        raise PermissionDenied("Only the worker on this session can do this.")
+    return record
+
+
+@login_required
+@require_POST
+def check_in(request: HttpRequest, loneworkingsession_id: int) -> HttpResponse:
+    record = _worker_session(request, loneworkingsession_id)
+    form = CheckInForm(request.POST)
+    pin = form.cleaned_data["pin"] if form.is_valid() else ""
+    try:
+        result = services.check_in(request.user, record, pin=pin)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            f"You checked in at {_clock(result.checked_in_at)}. "
+            f"Your next check-in is due by {_clock(result.next_due_at)}.",
+        )
+    return _to_session(record)
+
+
+@login_required
+def extend(request: HttpRequest, loneworkingsession_id: int) -> HttpResponse:
+    record = _worker_session(request, loneworkingsession_id)
+    form = ExtendForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = services.extend_session(
+                request.user, record, minutes=form.cleaned_data["minutes"]
+            )
+        except ValidationError as error:
+            _show_refusal(form, error)
+        else:
+            messages.success(
+                request,
+                f"Your session now ends at {_clock(record.expected_end)}. "
+                f"Your next check-in is due by {_clock(record.check_in_due_at)}.",
+            )
+            return _to_session(record)
+    return render(request, "safety/extend.html", {"session": record, "form": form})
+
+
+@login_required
+def end(request: HttpRequest, loneworkingsession_id: int) -> HttpResponse:
+    record = _worker_session(request, loneworkingsession_id)
+    form = EndForm(_posted(request))
+    if request.method == "POST":
+        pin = form.cleaned_data["pin"] if form.is_valid() else ""
+        try:
+            services.end_session(request.user, record, pin=pin)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return _to_session(record)
+        messages.success(
+            request, "Your session has ended. Thank you for letting us know you are safe."
+        )
+        return redirect("safety:home")
+    return render(request, "safety/end.html", {"session": record, "form": form})
+
+
+@login_required
+def panic(request: HttpRequest, loneworkingsession_id: int) -> HttpResponse:
+    record = _worker_session(request, loneworkingsession_id)
+    if request.method == "POST":
+        services.press_panic(request.user, record)
+        messages.error(
+            request,
+            "The alarm has been raised. Everyone on your ladder is being alerted now. "
+            "If you can, get somewhere safe and call 999.",
+        )
+        return _to_session(record)
+    return render(request, "safety/panic.html", {"session": record})
+
+
+# --- Alerts ------------------------------------------------------------------------------------
+
+
+@login_required
+@never_cache
+def alerts(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "safety/alerts.html", {"alerts": list(services.open_alerts_for(request.user))}
+    )
+
+
+@login_required
+@never_cache
+def alert_badge(request: HttpRequest) -> HttpResponse:
+    """The alert count in the navigation, refreshed by the page every few seconds (htmx)."""
+    return render(
+        request,
+        "safety/_alert_badge.html",
+        {"alert_count": services.unacknowledged_alert_count(request.user)},
+    )
+
+
+@login_required
+@never_cache
+def alert(request: HttpRequest, safetyalert_id: int) -> HttpResponse:
+    user = request.user
+    record = services.get_alert_for(user, safetyalert_id)
+    services.alert_seen(user, record)
+    session_record = record.session
+    return render(
+        request,
+        "safety/alert.html",
+        {
+            "alert": record,
+            "session": session_record,
+            "owner": record.acknowledged_by,
+            "is_owner": record.acknowledged_by_id == user.pk,
+            "action_form": ActionForm(),
+            "log": [
+                entry
+                for entry in services.session_log_for(user, session_record)
+                if entry.alert_id == record.pk
+            ],
+            "contact_phone": national_format(session_record.emergency_contact_phone),
+            "procedure": services.get_ladder(user).emergency_procedure,
+        },
+    )
+
+
+@login_required
+@require_POST
+def acknowledge(request: HttpRequest, safetyalert_id: int) -> HttpResponse:
+    record = services.get_alert_for(request.user, safetyalert_id)
+    try:
+        answer = services.acknowledge_alert(request.user, record)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        if answer.was_first:
+            messages.success(request, "You own this alert now. Record what you do below.")
+        else:
+            messages.info(
+                request,
+                f"{answer.owner.full_name} acknowledged this alert first and owns it. "
+                "Talk to them before doing anything else.",
+            )
+    return redirect("safety:alert", safetyalert_id=record.pk)
+
+
+@login_required
+def record_action(request: HttpRequest, safetyalert_id: int) -> HttpResponse:
+    record = services.get_alert_for(request.user, safetyalert_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = ActionForm(request.POST)
+    if form.is_valid():
+        outcome = form.cleaned_data["outcome"]
+        try:
+            services.record_alert_action(
+                request.user,
+                record,
+                what_was_done=form.cleaned_data["what_was_done"],
+                resolved=outcome in ("resolved", "ended"),
+                end_session_too=outcome == "ended",
+            )
+        except ValidationError as error:
+            _show_refusal(form, error)
+        else:
+            messages.success(request, "What you did has been recorded.")
+            return redirect("safety:alert", safetyalert_id=record.pk)
+    return render(
+        request,
+        "safety/record_action.html",
+        {"alert": record, "session": record.session, "action_form": form},
+    )
+
+
+# --- Settings ----------------------------------------------------------------------------------
+
+
+@login_required
+def my_safety(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    saved = services.my_safety_settings(user)
+    pin_form = DuressPinForm(request.POST if request.POST.get("form") == "pin" else None)
+    contact_form = EmergencyContactForm(
+        request.POST if request.POST.get("form") == "contact" else None,
+        initial={
+            "emergency_contact_name": saved.emergency_contact_name,
+            "emergency_contact_phone": (
+                national_format(saved.emergency_contact_phone)
+                if saved.emergency_contact_phone
+                else ""
+            ),
+        },
+    )
+    if request.method == "POST":
+        which = request.POST.get("form")
+        if which == "remove-pin":
+            services.remove_my_duress_pin(user)
+            messages.success(request, "Your duress PIN has been removed.")
+            return redirect("safety:my_safety")
+        if which == "pin" and pin_form.is_valid():
+            try:
+                services.change_my_duress_pin(
+                    user, pin_form.cleaned_data["pin"], confirm=pin_form.cleaned_data["confirm"]
+                )
+            except ValidationError as error:
+                _show_refusal(pin_form, error)
+            else:
+                messages.success(request, "Your duress PIN has been set.")
+                return redirect("safety:my_safety")
+        if which == "contact" and contact_form.is_valid():
+            try:
+                services.change_my_emergency_contact(
+                    user,
+                    name=contact_form.cleaned_data["emergency_contact_name"],
+                    phone=contact_form.cleaned_data["emergency_contact_phone"],
+                )
+            except ValidationError as error:
+                _show_refusal(contact_form, error)
+            else:
+                messages.success(request, "Your emergency contact has been saved.")
+                return redirect("safety:my_safety")
+    return render(
+        request,
+        "safety/my_safety.html",
+        {"saved": saved, "pin_form": pin_form, "contact_form": contact_form},
+    )
+
+
+@login_required
+def ladder(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not is_manager(user):
+        raise PermissionDenied("Only managers can change the escalation ladder.")
+    current = services.get_ladder(user)
+    form = LadderForm(
+        _posted(request),
+        initial={name: getattr(current, name) for name in services.LADDER_FIELDS},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_ladder(user, **form.cleaned_data)
+        except ValidationError as error:
+            _show_refusal(form, error)
+        else:
+            messages.success(request, "The escalation ladder has been changed.")
+            return redirect("safety:ladder")
+    return render(request, "safety/ladder.html", {"form": form})
