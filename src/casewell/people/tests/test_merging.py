@@ -171,8 +171,10 @@ def test_merging_refuses_the_same_record_an_already_merged_one_or_another_office
     merge_people(cast.ben, kept=harriet, merged=hattie)
     with pytest.raises(ValidationError, match="already been merged"):
         merge_people(cast.ben, kept=hattie, merged=harriet)
+    with bind_office(cast.north):
+        merged_away = Person.objects.get(pk=hattie.pk)
     with pytest.raises(ValidationError, match="merged into"):
-        services.update_person(cast.ada, Person.all_offices.get(pk=hattie.pk), first_name="X")
+        services.update_person(cast.ada, merged_away, first_name="X")
     with pytest.raises(PermissionDenied):
         merge_people(cast.cleo, kept=harriet, merged=hattie)
 
@@ -186,3 +188,28 @@ def test_people_merged_into_the_merged_record_follow_it(cast, harriet, hattie):
     unmerge_people(cast.ben, merge)
     with bind_office(cast.north):
         assert Person.objects.get(pk=third.pk).merged_into_id == hattie.pk
+
+
+def test_cases_move_with_the_person_and_one_case_with_both_keeps_one_party(cast, harriet, hattie):
+    """Cases are another domain's: the merge finds them through Django's relations alone."""
+    from casewell.cases.models import CasePerson, Category
+    from casewell.cases.services import open_case
+
+    with bind_office(cast.north):
+        category = Category.objects.filter(parent=None).order_by("id").first()
+    both = open_case(cast.ada, summary="Damp", category=category, people=[harriet, hattie])
+    hers = open_case(cast.ada, summary="Benefits", category=category, people=[hattie])
+    merge = merge_people(cast.ben, kept=harriet, merged=hattie)
+    with bind_office(cast.north):
+        assert list(CasePerson.objects.filter(case=both).values_list("person", flat=True)) == [
+            harriet.pk
+        ]
+        assert CasePerson.objects.get(case=hers).person_id == harriet.pk
+        assert "case" in AuditEntry.objects.filter(changes__merge=merge.pk).first().detail
+    unmerge_people(cast.ben, merge)
+    with bind_office(cast.north):
+        assert sorted(CasePerson.objects.filter(case=both).values_list("person", flat=True)) == [
+            harriet.pk,
+            hattie.pk,
+        ]
+        assert CasePerson.objects.get(case=hers).person_id == hattie.pk
