@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
 from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -33,6 +33,34 @@ from casewell.cases.models import (
 from casewell.offices.models import User
 
 router = Router(tags=["cases"])
+
+
+def unseen_cases_are_not_found(run: Callable[..., Any]) -> Callable[..., Any]:
+    """Answer 404 for a case the caller may not see before the request body is even read.
+
+    So another office's (or a restricted) case id gets the same 404 whatever is sent
+    with it, never a 400 or 422 that would show the route took the id seriously.
+    Applied to the whole router in "view" mode; other routers naming a case can use it.
+    """
+
+    @wraps(run)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        # Imported here: casewell.api mounts this router. Router decorators wrap the
+        # API's own, so the token is read here first (it is looked up once per request).
+        from casewell.api import personal_token
+
+        user = personal_token(request) if "case_id" in kwargs else None
+        if user is not None:
+            try:
+                services.get_case_for(user, kwargs["case_id"], channel="api")
+            except Http404:
+                return JsonResponse({"detail": "No case found."}, status=404)
+        return run(request, *args, **kwargs)
+
+    return checked
+
+
+router.add_decorator(unseen_cases_are_not_found, mode="view")
 
 
 # --- Shapes ----------------------------------------------------------------------------
@@ -337,12 +365,17 @@ def statuses(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/tags", response=list[Named], summary="The office's tags")
+@router.get("/tags", response=list[Named], summary="The office's tags", url_name="tags")
 def tags(request: HttpRequest) -> QuerySet[Tag]:
     return Tag.objects.order_by("name")
 
 
-@router.post("/tags", response={201: Named, 403: ApiError, 422: FieldErrors}, summary="Add a tag")
+@router.post(
+    "/tags",
+    response={201: Named, 403: ApiError, 422: FieldErrors},
+    summary="Add a tag",
+    url_name="tags",  # one name per path: the URL is the same whatever the method
+)
 @refusals_named
 def add_tag(request: HttpRequest, payload: TagIn) -> Any:
     return 201, services.create_tag(caller(request), payload.name)
@@ -355,6 +388,7 @@ def add_tag(request: HttpRequest, payload: TagIn) -> Any:
     "",
     response={200: list[CaseOut], 422: FieldErrors},
     summary="The cases the caller may see, filtered, a page at a time",
+    url_name="cases",
 )
 @refusals_named
 @paginate(PageNumberPagination, page_size=50)
@@ -403,7 +437,12 @@ def bulk(request: HttpRequest, payload: BulkIn) -> Any:
     }
 
 
-@router.post("", response={201: CaseDetail, 403: ApiError, 422: FieldErrors}, summary="Open a case")
+@router.post(
+    "",
+    response={201: CaseDetail, 403: ApiError, 422: FieldErrors},
+    summary="Open a case",
+    url_name="cases",
+)
 @refusals_named
 def open_case(request: HttpRequest, payload: CaseIn) -> Any:
     user = caller(request)
@@ -411,13 +450,15 @@ def open_case(request: HttpRequest, payload: CaseIn) -> Any:
     return 201, _detail(user, case)
 
 
-@router.get("/{case_id}", response=CASE_RESPONSES, summary="One case")
+@router.get("/{case_id}", response=CASE_RESPONSES, summary="One case", url_name="case")
 def get_case(request: HttpRequest, case_id: int) -> Any:
     user = caller(request)
     return _detail(user, services.get_case_for(user, case_id, channel="api"))
 
 
-@router.patch("/{case_id}", response=CASE_RESPONSES, summary="Change a case's details")
+@router.patch(
+    "/{case_id}", response=CASE_RESPONSES, summary="Change a case's details", url_name="case"
+)
 @refusals_named
 def update_case(request: HttpRequest, case_id: int, payload: CaseChanges) -> Any:
     user = caller(request)

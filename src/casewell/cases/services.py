@@ -24,8 +24,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from importlib import import_module
-from importlib.util import find_spec
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -467,17 +465,10 @@ def allowed_next_statuses(case: Case) -> list[CaseStatus]:
 def _record_status_change(
     case: Case, old: CaseStatus, new: CaseStatus, by: User, note: str
 ) -> None:
-    """Put the change on the case's timeline, once the timeline app offers it."""
-    if find_spec("casewell.timeline.services") is None:
-        return
-    timeline = import_module("casewell.timeline.services")
-    record = getattr(timeline, "record_status_change", None)
-    if record is None:
-        return
-    try:
-        record(case, old, new, by=by, note=note)
-    except TypeError:
-        record(case, old, new, by=by)
+    # Imported here, not at the top: the timeline's services import these ones.
+    from casewell.timeline.services import record_status_change
+
+    record_status_change(case, old, new, by=by, note=note)
 
 
 def change_status(user: User, case: Case, status: CaseStatus | int, note: str = "") -> Case:

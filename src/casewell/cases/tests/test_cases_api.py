@@ -175,6 +175,8 @@ def test_cleo_gets_404_for_norths_cases_on_every_route(cast, north_cases, api_fo
         answer = cleo.post(url + path, body, content_type="application/json")
         assert answer.status_code == 404, path
         assert "North only" not in answer.content.decode()
+        # A body that cannot even be read still gets the same 404, never a 400 or 422.
+        assert cleo.post(url + path).status_code == 404, path
     assert cleo.get("/api/v1/cases").json()["count"] == 0
     bulk = cleo.post(
         "/api/v1/cases/bulk",

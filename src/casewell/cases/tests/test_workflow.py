@@ -119,3 +119,21 @@ def test_an_intern_sees_their_teams_cases_but_may_not_move_them(cast, north_case
     assert get_case_for(cast.ivy, case.pk) == case
     with pytest.raises(PermissionDenied, match="only the cases assigned to them"):
         change_status(cast.ivy, case, north_cases.status("Open"))
+
+
+def test_each_status_change_is_on_the_case_timeline_with_its_note(cast, north_cases):
+    from casewell.timeline.models import EntryKind, TimelineEntry
+
+    case = open_case(cast.ada, summary="Timeline", category=north_cases.housing)
+    change_status(cast.ada, case, north_cases.status("Open"), note="Spoke to her")
+    close_case(cast.ben, case, note="Sorted")
+    with bind_office(cast.north):
+        entries = list(
+            TimelineEntry.objects.filter(case=case, kind=EntryKind.STATUS_CHANGE)
+            .order_by("id")
+            .values_list("from_status", "to_status", "text", "author")
+        )
+    assert entries == [
+        ("New", "Open", "Spoke to her", cast.ada.pk),
+        ("Open", "Closed", "Sorted", cast.ben.pk),
+    ]
