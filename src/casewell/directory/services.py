@@ -88,6 +88,8 @@ def find_in_directory(user: User, *, name: str = "", kind: str = "") -> QuerySet
     dict with ``entry_source`` ("central" or "office"), ``entry_id``, ``entry_key`` (a central
     entry's key), ``entry_name``, ``entry_kind``, ``entry_town``, ``entry_postcode``.
     Every word of ``name`` must be in the name; ``kind`` is one ``OrganisationKind`` value.
+    Evaluate it inside the user's office (a request or API call is): on PostgreSQL the office
+    wall hides the office's rows from a query run outside it.
     """
     own = Organisation.objects.filter(office_id=user.office_id)
     overridden = own.filter(overridden=True).values("central_id")
@@ -314,8 +316,14 @@ def override_central_organisation(user: User, central: CentralOrganisation) -> O
     Causes an audit entry (the row created, or its ``overridden`` flag changed).
     """
     with _working_for(user, ORGANISATION_EDITORS, ORGANISATION_REFUSAL):
-        organisation = _office_row_for(central)
-        if not organisation.overridden:
+        organisation = Organisation.objects.filter(central=central).first()
+        if organisation is None:
+            # Made overridden from the start: one audit entry, not "linked" then "overridden".
+            organisation = Organisation(
+                central=central, overridden=True, **_central_values(central)
+            )
+            organisation.save()
+        elif not organisation.overridden:
             organisation.overridden = True
             organisation.save()
         return organisation
