@@ -140,15 +140,17 @@ def _walked_person(cast: Cast):  # type: ignore[no-untyped-def]
 
 def _people_record(kind: str) -> Callable[[Cast], object]:
     def make(cast: Cast) -> int:
+        from casewell.offices.tenancy import bind_office
         from casewell.people import consent, merging
 
         person = _walked_person(cast)
-        if kind == "address":
-            return person.addresses.get().pk
-        if kind == "phonenumber":
-            return person.phone_numbers.get().pk
-        if kind == "personemail":
-            return person.email_addresses.get().pk
+        with bind_office(cast.north):
+            if kind == "address":
+                return person.addresses.get().pk
+            if kind == "phonenumber":
+                return person.phone_numbers.get().pk
+            if kind == "personemail":
+                return person.email_addresses.get().pk
         if kind == "thirdpartyauthority":
             return consent.add_authority(cast.ada, person, name="Wal King", relationship="carer").pk
         if kind == "permissionform":
