@@ -162,12 +162,59 @@ def _people_record(kind: str) -> Callable[[Cast], object]:
     return make
 
 
+def _loneworkingsession_id(cast: Cast) -> int:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from casewell.safety.models import LoneWorkingSession
+    from casewell.safety.services import SessionPlan, start_lone_working
+
+    with across_all_offices():
+        running = LoneWorkingSession.all_offices.filter(worker=cast.ada, ended_at=None).first()
+    return (running or start_lone_working(cast.ada, SessionPlan(
+        purpose="home_visit", location="Walk-through visit, 2 Park Row", buddy_id=cast.wes.pk,
+        expected_end=timezone.now() + timedelta(hours=1), emergency_contact_name="Sam Lovelace",
+        emergency_contact_phone="07700 900123",
+    ))).pk
+
+
+def _safetyalert_id(cast: Cast) -> int:
+    from casewell.offices.tenancy import bind_office
+    from casewell.safety.services import get_session_for, press_panic
+
+    with bind_office(cast.north):
+        visit = get_session_for(cast.ada, _loneworkingsession_id(cast))
+    return press_panic(cast.ada, visit).pk
+
+
+def _team_id(cast: Cast) -> int:
+    from casewell.offices.services import create_team
+
+    return create_team(cast.ben, "Walk-through team", members=[cast.ada, cast.ivy]).pk
+
+
+def _tag_id(cast: Cast) -> int:
+    from casewell.cases.models import Case
+    from casewell.cases.services import create_tag, tag_case
+
+    tag = create_tag(cast.ada, "Walk-through tag")
+    with across_all_offices():
+        case = Case.all_offices.get(pk=_case_id(cast))
+    tag_case(cast.ada, case, tag)
+    return tag.pk
+
+
 # One line per URL keyword whose record the cast does not already hold.
 KWARG_MAKERS: dict[str, Callable[[Cast], object]] = {
     "user_id": lambda cast: cast.ada.pk,
     "invitation_id": _invitation_id,
     "person_id": _person_id,
+    "loneworkingsession_id": _loneworkingsession_id,
+    "safetyalert_id": _safetyalert_id,
     "case_id": _case_id,
+    "team_id": _team_id,
+    "tag_id": _tag_id,
     "timelineentry_id": _timelineentry_id,
     "organisation_id": _organisation_id,
     "contact_id": _contact_id,
