@@ -11,6 +11,7 @@ the page could show.
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -156,11 +157,36 @@ def session(request: HttpRequest, loneworkingsession_id: int) -> HttpResponse:
     )
 
 
+class NotTheWorker(Exception):
+    """Someone who may see the session (the buddy, a manager) opened one of the worker's forms."""
+
+    def __init__(self, session: LoneWorkingSession) -> None:
+        self.session = session
+
+
 def _worker_session(request: HttpRequest, session_id: int) -> LoneWorkingSession:
+    """The user's own session. Others who may see it are refused a change (403) and sent back
+    to the session's page when they only asked to see a form."""
     record = services.get_session_for(request.user, session_id)
     if record.worker_id != request.user.pk:
+        if request.method == "GET":
+            raise NotTheWorker(record)
         raise PermissionDenied("Only the worker on this session can do this.")
     return record
+
+
+def worker_only(view: Any) -> Any:
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotTheWorker as refusal:
+            messages.info(
+                request, f"Only {refusal.session.worker.full_name} can change their own session."
+            )
+            return _to_session(refusal.session)
+
+    return wrapped
 
 
 @login_required
@@ -184,6 +210,7 @@ def check_in(request: HttpRequest, loneworkingsession_id: int) -> HttpResponse:
 
 
 @login_required
+@worker_only
 def extend(request: HttpRequest, loneworkingsession_id: int) -> HttpResponse:
     record = _worker_session(request, loneworkingsession_id)
     form = ExtendForm(_posted(request))
@@ -205,6 +232,7 @@ def extend(request: HttpRequest, loneworkingsession_id: int) -> HttpResponse:
 
 
 @login_required
+@worker_only
 def end(request: HttpRequest, loneworkingsession_id: int) -> HttpResponse:
     record = _worker_session(request, loneworkingsession_id)
     form = EndForm(_posted(request))
@@ -224,6 +252,7 @@ def end(request: HttpRequest, loneworkingsession_id: int) -> HttpResponse:
 
 
 @login_required
+@worker_only
 def panic(request: HttpRequest, loneworkingsession_id: int) -> HttpResponse:
     record = _worker_session(request, loneworkingsession_id)
     if request.method == "POST":
@@ -251,7 +280,12 @@ def alerts(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 def alert_badge(request: HttpRequest) -> HttpResponse:
-    """The alert count in the navigation, refreshed by the page every few seconds (htmx)."""
+    """The alert count in the navigation, refreshed by the page every few seconds (htmx).
+
+    Opened as a page (without htmx), it is the list of alerts.
+    """
+    if not request.htmx:
+        return redirect("safety:alerts")
     return render(
         request,
         "safety/_alert_badge.html",

@@ -114,6 +114,9 @@ def test_only_the_worker_may_check_in_end_extend_or_panic(cast, visit, client_fo
     for name in ("check_in", "end", "extend", "panic"):
         assert client_for(cast.wes).post(session_url(name, visit)).status_code == 403, name
         assert client_for(cast.ivy).post(session_url(name, visit)).status_code == 404, name
+    for name in ("end", "extend", "panic"):  # the forms send others back to the session
+        answer = client_for(cast.ben).get(session_url(name, visit))
+        assert answer["Location"] == session_url("session", visit), name
     assert reload(visit).is_active and alerts_of(visit) == []
 
 
@@ -188,8 +191,10 @@ def test_every_page_shows_the_alert_badge_to_those_alerted(cast, missed, client_
     for person, count in ((cast.wes, 1), (cast.ben, 1), (cast.ivy, 0)):
         html = client_for(person).get(reverse("home")).content.decode()
         assert ("safety alert waiting" in html) == bool(count), person
-    badge = client_for(cast.wes).get(reverse("safety:alert_badge")).content.decode()
-    assert 'data-alert-count="1"' in badge
+    wes = client_for(cast.wes)
+    badge = wes.get(reverse("safety:alert_badge"), headers={"HX-Request": "true"})
+    assert 'data-alert-count="1"' in badge.content.decode()
+    assert wes.get(reverse("safety:alert_badge"))["Location"] == reverse("safety:alerts")
 
 
 def test_the_lone_working_page_costs_the_same_queries_for_few_or_many_sessions(
