@@ -12,6 +12,7 @@ it is withdrawn.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -355,25 +356,43 @@ def _long_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+FORM_STATUS_FIELDS = (
+    "id",
+    "person_id",
+    "office_id",
+    "full_name",
+    "signed_on",
+    "valid_until",
+    "withdrawn_at",
+)
+
+
 def permission_status(person: Person, *, on: date | None = None) -> PermissionStatus:
     """Is the office's permission to act for ``person`` held on ``on`` (today by default)?
 
     Held: a signed form not withdrawn by then is in force that day (the one
     lasting longest is given). Expired: such forms exist but all have run out.
-    Missing: no signed form, or only withdrawn ones. One query; the caller's office must be bound.
+    Missing: no signed form, or only withdrawn ones. One query; the caller's
+    office must be bound.
     """
+    forms = list(PermissionForm.objects.filter(person_id=person.pk).only(*FORM_STATUS_FIELDS))
+    return _status_from(forms, on or timezone.localdate())
+
+
+def permission_statuses(
+    people: Iterable[Person], *, on: date | None = None
+) -> dict[int, PermissionStatus]:
+    """``permission_status`` for several people at once (a case's parties): one query in all."""
+    ids = [person.pk for person in people]
+    forms_of: dict[int, list[PermissionForm]] = {pk: [] for pk in ids}
+    if ids:
+        for form in PermissionForm.objects.filter(person_id__in=ids).only(*FORM_STATUS_FIELDS):
+            forms_of[form.person_id].append(form)
     day = on or timezone.localdate()
-    forms = list(
-        PermissionForm.objects.filter(person_id=person.pk).only(
-            "id",
-            "person_id",
-            "office_id",
-            "full_name",
-            "signed_on",
-            "valid_until",
-            "withdrawn_at",
-        )
-    )
+    return {pk: _status_from(forms, day) for pk, forms in forms_of.items()}
+
+
+def _status_from(forms: list[PermissionForm], day: date) -> PermissionStatus:
     awaiting = any(form.signed_on is None and form.withdrawn_at is None for form in forms)
     signed = [
         form

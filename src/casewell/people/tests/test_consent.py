@@ -246,3 +246,27 @@ def test_a_disguised_or_empty_scan_is_refused_with_the_files_reason(cast, harrie
     assert "empty" in caught.value.message_dict["scan"][0]
     with bind_office(cast.north):
         assert PermissionForm.objects.get(pk=form.pk).scan is None
+
+
+@time_machine.travel(date(2026, 3, 3), tick=False)
+def test_several_peoples_permission_in_one_query(cast, harriet):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from casewell.people.tests.conftest import add_person
+
+    others = [add_person(cast.ada, first_name=f"P{n}", last_name="Jones") for n in range(3)]
+    _form(cast, harriet, signed_on=date(2026, 3, 3))
+    _form(cast, others[0], signed_on=date(2025, 1, 1))
+    with bind_office(cast.north), CaptureQueriesContext(connection) as queries:
+        statuses = consent.permission_statuses([harriet, *others])
+    assert len(queries) == 1
+    assert {pk: status.state for pk, status in statuses.items()} == {
+        harriet.pk: "held",
+        others[0].pk: "expired",
+        others[1].pk: "missing",
+        others[2].pk: "missing",
+    }
+    with bind_office(cast.north):
+        assert statuses[harriet.pk] == permission_status(harriet)
+        assert consent.permission_statuses([]) == {}

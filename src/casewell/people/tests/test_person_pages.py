@@ -434,3 +434,23 @@ def test_uploading_and_downloading_the_signed_scan(cast, client_for, harriet, se
     assert b"".join(download.streaming_content) == PDF_BYTES
     assert 'filename="signed-permission-form-' in download["Content-Disposition"]
     assert client_for(cast.cleo).post(f"/people/permission/{form.pk}/scan/").status_code == 404
+
+
+def test_the_person_page_costs_the_same_queries_however_much_is_recorded(cast, client_for, harriet):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        client = client_for(cast.ada)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/people/{harriet.pk}/").status_code == 200
+        return len(queries)
+
+    few = count()
+    for number in range(4):
+        services.add_address(cast.ada, harriet, line_1=f"{number} Lane", postcode="LS2 7AA")
+        services.add_phone(cast.ada, harriet, number=f"07811 12345{number}")
+        services.add_email(cast.ada, harriet, address=f"h{number}@example.org")
+        consent.add_authority(cast.ada, harriet, name=f"Helper {number}", relationship="friend")
+        consent.record_permission_form(cast.ada, harriet, full_name="H W", agencies="HMRC")
+    assert count() == few
