@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, JsonResponse
 from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
+from ninja.responses import Status
 
 from casewell.cases import services
 from casewell.cases.models import (
@@ -378,7 +379,7 @@ def tags(request: HttpRequest) -> QuerySet[Tag]:
 )
 @refusals_named
 def add_tag(request: HttpRequest, payload: TagIn) -> Any:
-    return 201, services.create_tag(caller(request), payload.name)
+    return Status(201, services.create_tag(caller(request), payload.name))
 
 
 # --- Cases -----------------------------------------------------------------------------
@@ -447,7 +448,7 @@ def bulk(request: HttpRequest, payload: BulkIn) -> Any:
 def open_case(request: HttpRequest, payload: CaseIn) -> Any:
     user = caller(request)
     case = services.open_case(user, **payload.dict())
-    return 201, _detail(user, case)
+    return Status(201, _detail(user, case))
 
 
 @router.get("/{case_id}", response=CASE_RESPONSES, summary="One case", url_name="case")

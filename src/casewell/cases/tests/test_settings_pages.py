@@ -41,7 +41,7 @@ def test_adding_renaming_retiring_and_restoring_categories(cast, client_for, nor
     amir.post(url, {"name": "Armed Forces Covenant", "parent": veterans.pk})
     with bind_office(cast.north):
         covenant = Category.objects.get(name="Armed Forces Covenant")
-    assert covenant.parent == veterans
+    assert covenant.parent_id == veterans.pk
 
     clash = amir.post(url, {"name": "housing", "parent": ""}).content.decode()
     assert "There is a problem" in clash
