@@ -90,16 +90,27 @@ def run(args: argparse.Namespace) -> int:
     return 1 if report.rejected else 0
 
 
+# A big first import would otherwise print thousands of lines; --json lists everything.
+LISTED = 50
+
+
+def _more(count: int, what: str) -> None:
+    if count > LISTED:
+        print(f"  … and {count - LISTED} more {what} (--json lists them all)")
+
+
 def _print_report(path: Path, summary: dict[str, Any]) -> None:
     counts = summary["counts"]
     print(
         f"{path}: {counts['added']} added, {counts['updated']} updated, "
         f"{counts['unchanged']} unchanged, {counts['rejected']} rejected."
     )
-    for label in summary["added"]:
+    for label in summary["added"][:LISTED]:
         print(f"  added      {label}")
-    for label, fields in summary["updated"].items():
+    _more(len(summary["added"]), "added")
+    for label, fields in list(summary["updated"].items())[:LISTED]:
         print(f"  updated    {label} ({', '.join(fields)})")
+    _more(len(summary["updated"]), "updated")
     if summary["offices_links_updated"]:
         print(
             f"Offices' copies of changed entries brought up to date: "

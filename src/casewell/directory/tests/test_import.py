@@ -204,3 +204,28 @@ def test_the_help_documents_every_column():
     for column in ("record", "key", "organisation_key", "kind", "role", "postcode", "website"):
         assert column in text
     assert "agency_mp_hotline" in text and "exits with status 1" in text
+
+
+def test_progress_is_reported_row_by_row_up_to_the_files_row_count(db):
+    seen: list[tuple[int, int]] = []
+    import_central_directory(
+        SAMPLE.read_bytes(), progress=lambda done, total: seen.append((done, total))
+    )
+    assert seen[0] == (0, 18) and seen[-1] == (18, 18)
+    assert [done for done, _total in seen] == sorted(done for done, _total in seen)
+
+
+def test_a_folder_instead_of_a_file_is_explained(db, tmp_path, capsys):
+    assert main(["directory", "import", str(tmp_path)]) == 2
+    assert "cannot be read" in capsys.readouterr().err
+
+
+def test_a_big_import_lists_the_first_entries_and_counts_the_rest(db, tmp_path, capsys):
+    path = tmp_path / "schools.csv"
+    path.write_bytes(
+        csv_bytes(*(f"organisation,school-{n},,School {n},school,,,," for n in range(60)))
+    )
+    assert main(["directory", "import", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "60 added" in out and "… and 10 more added (--json lists them all)" in out
+    assert out.count("  added      organisation school-") == 50
