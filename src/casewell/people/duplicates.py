@@ -88,10 +88,12 @@ def _people_with(queryset: QuerySet[Person], values: Iterable[str], fieldname: s
     wanted = [value for value in values if value]
     if not wanted:
         return set()
+    # No ORDER BY: with one, SQLite walks the (office, name) index to avoid sorting,
+    # instead of looking the value up in its own index.
     return set(
-        queryset.filter(**{f"{fieldname}__in": wanted}).values_list("pk", flat=True)[
-            :CANDIDATES_PER_QUERY
-        ]
+        queryset.filter(**{f"{fieldname}__in": wanted})
+        .order_by()
+        .values_list("pk", flat=True)[:CANDIDATES_PER_QUERY]
     )
 
 
@@ -100,9 +102,9 @@ def _rows_of(model: type, values: Iterable[str], fieldname: str) -> set[int]:
     if not wanted:
         return set()
     return set(
-        model.objects.filter(**{f"{fieldname}__in": wanted}).values_list("person_id", flat=True)[
-            :CANDIDATES_PER_QUERY
-        ]
+        model.objects.filter(**{f"{fieldname}__in": wanted})
+        .order_by()
+        .values_list("person_id", flat=True)[:CANDIDATES_PER_QUERY]
     )
 
 
@@ -146,25 +148,30 @@ def likely_duplicates(
         by_name = set(
             people.annotate(surname=Lower("last_name"))
             .filter(surname__gte=start, surname__lt=after)
+            .order_by()
             .values_list("pk", flat=True)[:CANDIDATES_PER_QUERY]
         )
     candidate_ids = (by_email | by_phone | by_postcode | by_name) - {exclude_person_id}
     if not candidate_ids:
         return []
-    candidates = people.filter(pk__in=candidate_ids).only(
-        "id",
-        "office_id",
-        "title",
-        "first_name",
-        "last_name",
-        "preferred_name",
-        "date_of_birth",
-        "postcode",
-        "email",
-        "phone",
-        "address_line_1",
-        "town",
-        "merged_into_id",
+    candidates = (
+        people.filter(pk__in=candidate_ids)
+        .order_by()
+        .only(
+            "id",
+            "office_id",
+            "title",
+            "first_name",
+            "last_name",
+            "preferred_name",
+            "date_of_birth",
+            "postcode",
+            "email",
+            "phone",
+            "address_line_1",
+            "town",
+            "merged_into_id",
+        )
     )
     ours = _names(identity)
     our_surname = name_key(identity.last_name)
