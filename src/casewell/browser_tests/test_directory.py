@@ -147,3 +147,38 @@ def test_a_caseworker_finds_a_council_and_adds_a_contact_with_the_keyboard(
     with bind_office(cast.north):
         colin = Contact.objects.get(name="Colin Barker")
     assert colin.phone == "+441134960555" and colin.postcode == "LS1 1UR"
+
+
+class OrganisationFormPage(CasewellPage):
+    def verify(self) -> None:
+        super().verify()
+        assert self.heading.startswith("Change "), self.heading
+
+    def replace(self, name: str, text: str) -> None:
+        tab_to(self.page, f"input[name={name}]")
+        self.page.keyboard.press("Control+A")
+        self.page.keyboard.type(text)
+
+    def submit(self) -> OrganisationPage:
+        tab_to(self.page, "main button[type=submit]")
+        return self.visitor.follow(lambda: self.page.keyboard.press("Enter"), OrganisationPage)
+
+
+def test_a_manager_overrides_a_central_entry_and_goes_back_with_the_keyboard(
+    cast, signed_in, directory
+):
+    ben = signed_in(cast.ben)
+    hotline = ben.open("/directory/central/dwp-mp-hotline/", OrganisationPage)
+    tab_to_text(hotline.page, "Override for your office")
+    form = ben.follow(lambda: hotline.page.keyboard.press("Enter"), OrganisationFormPage)
+    form.replace("name", "DWP MP hotline (Leeds team)")
+    form.replace("phone", "0113 496 0777")
+    ours = form.submit()
+    assert ours.heading == "DWP MP hotline (Leeds team)"
+    assert "Your office’s version of a central entry" in ours.main.inner_text()
+
+    tab_to_text(ours.page, "Go back to the central details")
+    back = ben.follow(lambda: ours.page.keyboard.press("Enter"), OrganisationPage)
+    assert back.heading == "DWP MP hotline"
+    assert "back to the central directory’s details" in back.banner
+    assert "0808 157 0192" in back.main.inner_text()

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from casewell.directory import services
 from casewell.directory.forms import ContactForm, DirectoryFilterForm, OrganisationForm
 from casewell.directory.models import Contact, Organisation, OrganisationDetails
+from casewell.people.phones import national_format
 
 PAGE_SIZE = 25
 
@@ -97,7 +98,10 @@ def organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:
 
 
 def _initial(record: OrganisationDetails | Contact) -> dict[str, Any]:
-    return {name: getattr(record, name) for name in type(record).DETAIL_FIELDS}
+    values = {name: getattr(record, name) for name in type(record).DETAIL_FIELDS}
+    # Shown as staff read it; the services accept it back in that form.
+    values["phone"] = national_format(values["phone"])
+    return values
 
 
 @login_required

@@ -77,6 +77,7 @@ def test_a_central_entry_shows_its_contacts_read_only_to_every_office(cast, clie
         assert "Northfield Metropolitan Borough Council" in page
         assert "Sarah Whitfield" in page and "Housing options manager" in page
         assert "Central directory" in page and "/edit/" not in page
+        assert "0113 496 0010" in page and "+441134960010" not in page
 
 
 def test_an_unknown_central_key_is_404(cast, client_for, central):
