@@ -13,7 +13,9 @@ import importlib
 
 HELP = "Run a benchmark and print its figures (medians and percentiles; --json for one object)."
 
-BENCHMARKS: dict[str, str] = {}
+BENCHMARKS: dict[str, str] = {
+    "lone-working": "casewell.safety.bench",
+}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

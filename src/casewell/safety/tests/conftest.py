@@ -90,12 +90,16 @@ def steps_of(session: LoneWorkingSession) -> list[tuple[str, str]]:
 
 def notices_for(user: User) -> list[AlertNotice]:
     with bind_office(user.office):
-        return list(AlertNotice.objects.filter(recipient=user).select_related("alert"))
+        return list(AlertNotice.objects.filter(recipient=user).select_related("alert", "step"))
 
 
 def alerts_of(session: LoneWorkingSession) -> list[SafetyAlert]:
     with across_all_offices():
-        return list(SafetyAlert.all_offices.filter(session=session).order_by("raised_at", "id"))
+        return list(
+            SafetyAlert.all_offices.filter(session=session)
+            .select_related("session")
+            .order_by("raised_at", "id")
+        )
 
 
 def log_of(session: LoneWorkingSession) -> list[SafetyLogEntry]:
