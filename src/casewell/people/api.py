@@ -337,7 +337,9 @@ RESPONSES = {403: ApiError, 404: ApiError, 422: FieldErrors}
 # --- People ---------------------------------------------------------------------------------
 
 
-@router.get("", response=list[PersonOut], summary="The office's people, a page at a time")
+@router.get(
+    "", url_name="people", response=list[PersonOut], summary="The office's people, a page at a time"
+)
 @paginate(PageNumberPagination, page_size=50)
 def people(
     request: HttpRequest,
@@ -349,6 +351,7 @@ def people(
 
 @router.post(
     "",
+    url_name="people",
     response={201: PersonOut, 409: DuplicatesConflict, **RESPONSES},
     summary="Add a person (409 with likely duplicates unless confirmed_new)",
 )
@@ -383,12 +386,22 @@ def add_person(request: HttpRequest, payload: PersonIn) -> Any:
     return Status(201, _fresh(services.create_person(user, details)))
 
 
-@router.get("/{person_id}", response={200: PersonOut, 404: ApiError}, summary="One person")
+@router.get(
+    "/{person_id}",
+    url_name="people_person",
+    response={200: PersonOut, 404: ApiError},
+    summary="One person",
+)
 def person(request: HttpRequest, person_id: int) -> Person:
     return _person(request, person_id)
 
 
-@router.patch("/{person_id}", response={200: PersonOut, **RESPONSES}, summary="Change a person")
+@router.patch(
+    "/{person_id}",
+    url_name="people_person",
+    response={200: PersonOut, **RESPONSES},
+    summary="Change a person",
+)
 @refusals_named
 def change_person(request: HttpRequest, person_id: int, payload: PersonChanges) -> Person:
     record = _person(request, person_id)
@@ -401,6 +414,7 @@ def change_person(request: HttpRequest, person_id: int, payload: PersonChanges) 
 
 @router.get(
     "/{person_id}/addresses",
+    url_name="people_addresses",
     response={200: list[AddressOut], 404: ApiError},
     summary="A person's addresses, current first",
 )
@@ -410,6 +424,7 @@ def addresses(request: HttpRequest, person_id: int) -> Any:
 
 @router.post(
     "/{person_id}/addresses",
+    url_name="people_addresses",
     response={201: AddressOut, **RESPONSES},
     summary="Add an address (current by default)",
 )
@@ -442,6 +457,7 @@ def remove_address(request: HttpRequest, address_id: int) -> Any:
 
 @router.get(
     "/{person_id}/phones",
+    url_name="people_phones",
     response={200: list[PhoneOut], 404: ApiError},
     summary="A person's phone numbers, main first",
 )
@@ -450,7 +466,10 @@ def phones(request: HttpRequest, person_id: int) -> Any:
 
 
 @router.post(
-    "/{person_id}/phones", response={201: PhoneOut, **RESPONSES}, summary="Add a phone number"
+    "/{person_id}/phones",
+    url_name="people_phones",
+    response={201: PhoneOut, **RESPONSES},
+    summary="Add a phone number",
 )
 @refusals_named
 def add_phone(request: HttpRequest, person_id: int, payload: PhoneIn) -> Any:
@@ -481,6 +500,7 @@ def remove_phone(request: HttpRequest, phonenumber_id: int) -> Any:
 
 @router.get(
     "/{person_id}/emails",
+    url_name="people_emails",
     response={200: list[EmailOut], 404: ApiError},
     summary="A person's e-mail addresses, main first",
 )
@@ -489,7 +509,10 @@ def emails(request: HttpRequest, person_id: int) -> Any:
 
 
 @router.post(
-    "/{person_id}/emails", response={201: EmailOut, **RESPONSES}, summary="Add an e-mail address"
+    "/{person_id}/emails",
+    url_name="people_emails",
+    response={201: EmailOut, **RESPONSES},
+    summary="Add an e-mail address",
 )
 @refusals_named
 def add_email(request: HttpRequest, person_id: int, payload: EmailIn) -> Any:
@@ -522,6 +545,7 @@ def remove_email(request: HttpRequest, personemail_id: int) -> Any:
 
 @router.get(
     "/{person_id}/vulnerability-notes",
+    url_name="people_vulnerability_notes",
     response={200: list[NoteOut], 404: ApiError},
     summary="A person's vulnerability notes (every read is logged)",
 )
@@ -532,6 +556,7 @@ def vulnerability_notes(request: HttpRequest, person_id: int) -> Any:
 
 @router.post(
     "/{person_id}/vulnerability-notes",
+    url_name="people_vulnerability_notes",
     response={201: NoteOut, **RESPONSES},
     summary="Add a vulnerability note",
 )
@@ -582,6 +607,7 @@ def unmerge(request: HttpRequest, personmerge_id: int) -> Any:
 
 @router.get(
     "/{person_id}/authorities",
+    url_name="people_authorities",
     response={200: list[AuthorityOut], 404: ApiError},
     summary="Who may act for a person",
 )
@@ -591,6 +617,7 @@ def authorities(request: HttpRequest, person_id: int) -> Any:
 
 @router.post(
     "/{person_id}/authorities",
+    url_name="people_authorities",
     response={201: AuthorityOut, **RESPONSES},
     summary="Record someone who may act for a person",
 )
