@@ -60,14 +60,6 @@ class Party:
     permission: Any  # people's PermissionStatus, or None while it is not known
 
 
-def permission_statuses(people: list[Any]) -> dict[int, Any]:
-    """Each person's permission status: one query in all once the people domain offers a batch."""
-    batch = getattr(consent, "permission_statuses", None)
-    if batch is not None:
-        return dict(batch(people))
-    return {person.pk: consent.permission_status(person) for person in people}
-
-
 def timeline_template() -> str | None:
     """The timeline app's panel for the case page (it reads its own filters from the request)."""
     try:
@@ -81,7 +73,7 @@ def case_page_context(request: HttpRequest, case: Case) -> dict[str, Any]:
     user = request.user
     today = services.office_today(user.office)
     parties = list(services.parties_of(case))
-    statuses = permission_statuses([party.person for party in parties])
+    statuses = consent.permission_statuses([party.person for party in parties])
     restricted_to = (
         list(case.restricted_to.order_by("full_name", "id")) if case.is_restricted else []
     )

@@ -56,7 +56,9 @@ def page_of(client, case: Case, path: str = "") -> str:
 
 def fresh(cast, case: Case) -> Case:
     with bind_office(cast.north):
-        return Case.objects.select_related("status", "assignee", "team").get(pk=case.pk)
+        return Case.objects.select_related(
+            "status", "assignee", "team", "category", "subcategory"
+        ).get(pk=case.pk)
 
 
 def test_the_header_says_what_the_case_is(cast, client_for, damp):
@@ -389,11 +391,6 @@ def test_the_case_page_costs_the_same_queries_however_many_organisations_related
     assert count_queries(client, damp) == few
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="people.consent offers permission_status for one person (one query each); the page "
-    "needs a batch permission_statuses(people) from the people domain to stay at a fixed cost",
-)
 def test_the_case_page_costs_the_same_queries_however_many_people(cast, client_for, damp):
     client = client_for(cast.ada)
     few = count_queries(client, damp)

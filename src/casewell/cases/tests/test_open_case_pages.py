@@ -75,8 +75,8 @@ def test_a_case_is_opened_with_everything_given(cast, client_for, north_cases):
         )
         page = client.get(answer["Location"]).content.decode()
     with bind_office(cast.north):
-        case = Case.objects.get()
-        party = CasePerson.objects.get(case=case)
+        case = Case.objects.select_related("category", "subcategory", "assignee", "team").get()
+        party = CasePerson.objects.select_related("person").get(case=case)
     assert answer.status_code == 302 and answer["Location"] == f"/cases/{case.pk}/"
     assert case.summary == "Damp in the back bedroom"
     assert (case.category, case.subcategory) == (north_cases.housing, north_cases.homelessness)
