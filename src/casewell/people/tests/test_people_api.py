@@ -151,6 +151,13 @@ def test_authorities_and_permission_forms(cast, api_for, harriet):
     assert form["national_insurance_number"] == "AB123456C"
     assert client.get(f"/api/v1/people/{harriet.pk}/permission").json()["state"] == "missing"
     today = timezone.localdate().isoformat()
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    unsigned = post(client, f"/api/v1/people/permission-forms/{form['id']}/signed", {})
+    assert unsigned.json()["errors"] == {"signed_on": ["Enter the date it was signed"]}
+    future = post(
+        client, f"/api/v1/people/permission-forms/{form['id']}/signed", {"signed_on": tomorrow}
+    )
+    assert future.status_code == 422 and "signed_on" in future.json()["errors"]
     signed = post(
         client, f"/api/v1/people/permission-forms/{form['id']}/signed", {"signed_on": today}
     )
