@@ -20,3 +20,39 @@ document.body.addEventListener("htmx:load", (event) => {
 });
 
 window.htmx = htmx;
+
+// Case lists: a "select all" box for the bulk actions. Added only when scripts run;
+// without them each case is ticked on its own.
+function addSelectAll(scope) {
+  for (const table of scope.querySelectorAll("[data-casewell-select-all]")) {
+    const cell = table.querySelector("thead [data-casewell-select-all-cell]");
+    if (!cell || cell.querySelector("input")) continue;
+    const boxes = () => Array.from(table.querySelectorAll("tbody input[type=checkbox][name=case]"));
+    const wrapper = document.createElement("div");
+    wrapper.className = "govuk-checkboxes govuk-checkboxes--small";
+    const item = document.createElement("div");
+    item.className = "govuk-checkboxes__item";
+    const box = document.createElement("input");
+    box.className = "govuk-checkboxes__input";
+    box.type = "checkbox";
+    box.id = "select-all-cases";
+    const label = document.createElement("label");
+    label.className = "govuk-label govuk-checkboxes__label";
+    label.htmlFor = box.id;
+    const text = document.createElement("span");
+    text.className = "govuk-visually-hidden";
+    text.textContent = "Select every case on this page";
+    label.append(text);
+    item.append(box, label);
+    wrapper.append(item);
+    cell.replaceChildren(wrapper);
+    box.addEventListener("change", () => {
+      for (const each of boxes()) each.checked = box.checked;
+    });
+    table.addEventListener("change", (event) => {
+      if (event.target.name === "case") box.checked = boxes().every((each) => each.checked);
+    });
+  }
+}
+addSelectAll(document);
+document.body.addEventListener("htmx:load", (event) => addSelectAll(event.target));

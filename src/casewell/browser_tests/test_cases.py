@@ -177,3 +177,18 @@ def test_a_manager_filters_the_list_and_assigns_cases_in_bulk(cast, signed_in):
         CaseListPage,
     )
     assert back.references() == [urgent.reference]
+
+
+def test_select_all_ticks_every_case_on_the_page_and_untick_clears_them(cast, signed_in):
+    with bind_office(cast.north):
+        housing = Category.objects.get(name="Housing", parent=None)
+    for summary in ("One", "Two", "Three"):
+        services.open_case(cast.ada, summary=summary, category=housing)
+    cases = signed_in(cast.ada).open("/cases/", CaseListPage)
+    boxes = cases.page.locator("tbody input[name=case]")
+    tab_to(cases.page, "#select-all-cases")
+    cases.page.keyboard.press("Space")
+    assert [boxes.nth(n).is_checked() for n in range(3)] == [True, True, True]
+    tab_to(cases.page, "tbody input[name=case]")
+    cases.page.keyboard.press("Space")
+    assert not cases.page.locator("#select-all-cases").is_checked()
