@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casewell.cases import settings_views, views
+from casewell.cases import change_views, settings_views, views
 
 app_name = "cases"
 
@@ -11,14 +11,14 @@ urlpatterns: list = [
     path("bulk/", views.bulk_action, name="bulk"),
     path("open/", views.open_case, name="open"),
     path("<int:case_id>/", views.case_detail, name="detail"),
-    path("<int:case_id>/status/", views.change_status, name="status"),
-    path("<int:case_id>/assign/", views.assign, name="assign"),
-    path("<int:case_id>/edit/", views.edit, name="edit"),
-    path("<int:case_id>/tags/", views.tags, name="tags"),
-    path("<int:case_id>/restrict/", views.restrict, name="restrict"),
-    path("<int:case_id>/related/", views.related, name="related"),
-    path("<int:case_id>/people/", views.people, name="people"),
-    path("<int:case_id>/organisations/", views.organisations, name="organisations"),
+    path("<int:case_id>/status/", change_views.change_status, name="status"),
+    path("<int:case_id>/assign/", change_views.assign, name="assign"),
+    path("<int:case_id>/edit/", change_views.edit, name="edit"),
+    path("<int:case_id>/tags/", change_views.tags, name="tags"),
+    path("<int:case_id>/restrict/", change_views.restrict, name="restrict"),
+    path("<int:case_id>/related/", change_views.related, name="related"),
+    path("<int:case_id>/people/", change_views.people, name="people"),
+    path("<int:case_id>/organisations/", change_views.organisations, name="organisations"),
     # The office's case settings (settings_views.py).
     path("settings/categories/", settings_views.categories, name="settings_categories"),
     path(

@@ -201,3 +201,18 @@ def test_a_persons_page_lists_their_cases_and_opens_a_new_one_for_them(
         f'href="/cases/open/?person_id={north_cases.harriet.pk}">'
         "Open a case for this constituent</a>" in page
     )
+
+
+def test_searching_again_keeps_the_tags_already_ticked(cast, client_for, north_cases):
+    from casewell.cases import services
+
+    letter = services.create_tag(cast.ada, "MP letter")
+    surgery = services.create_tag(cast.ada, "Surgery")
+    page = (
+        client_for(cast.ada)
+        .post(
+            "/cases/open/", {"find_person": "Walsh", "find": "1", "tags": [letter.pk, surgery.pk]}
+        )
+        .content.decode()
+    )
+    assert len(re.findall(r'name="tags" type="checkbox" value="\d+" checked', page)) == 2
