@@ -93,7 +93,9 @@ def reschedule(session: LoneWorkingSession, ladder: EscalationLadder | None = No
     if waiting_for_check_in:
         candidates.append(missed_deadline(session, ladder))
     session.next_deadline = min(candidates) if candidates else None
-    session.save(update_fields=["next_deadline"])
+    # Bookkeeping, not a change anyone made: kept out of the audit trail (the safety
+    # log says what happened), and one cheap query on the hot path.
+    LoneWorkingSession.objects.filter(pk=session.pk).update(next_deadline=session.next_deadline)
     key = wake_key(session.pk)
     cancel_scheduled(key)
     if session.next_deadline is not None:
@@ -121,7 +123,7 @@ def take_step(alert: SafetyAlert, tier: str, deadline: datetime, now: datetime) 
     alert.next_step_at = deadline + timedelta(minutes=max(ladder.minutes_for(tier), 0))
     if tier == Tier.EVERYONE and ladder.repeat_minutes == 0:
         alert.next_step_at = None  # alerted once, with no repeat asked for
-    alert.save(update_fields=["tier", "next_step_at"])
+    SafetyAlert.objects.filter(pk=alert.pk).update(tier=alert.tier, next_step_at=alert.next_step_at)
     SafetyLogEntry.objects.create(
         session_id=alert.session_id,
         alert=alert,
@@ -148,18 +150,23 @@ def act_on_session(session_id: int, now: datetime | None = None) -> str:
     """
     from casewell.safety.alerts import deliver_step
 
+    now = now or timezone.now()
     with across_all_offices():
-        office_id = (
+        found = (
             LoneWorkingSession.all_offices.filter(pk=session_id)
-            .values_list("office_id", flat=True)
+            .values_list("office_id", "next_deadline")
             .first()
         )
-    if office_id is None:
+    if found is None or found[1] is None:
         cancel_scheduled(wake_key(session_id))
-        return "gone"
+        return "gone" if found is None else "nothing pending"
+    office_id, next_deadline = found
+    if next_deadline > now:
+        # An earlier job did the work and moved the wake-up on (this one was queued
+        # again by the retry while that one waited): nothing to do, and cheaply.
+        return "nothing due"
     try:
         with bind_office(office_id), transaction.atomic():
-            now = now or timezone.now()
             session = (
                 LoneWorkingSession.objects.select_for_update(of=("self",))
                 .select_related("office", "worker", "buddy")
