@@ -397,3 +397,16 @@ def test_the_case_page_costs_the_same_queries_however_many_people(cast, client_f
     for number in range(8):
         services.add_party(cast.ada, damp, make_person(cast, f"Given{number}", "Family"))
     assert count_queries(client, damp) == few
+
+
+def test_an_intern_may_not_change_a_case_given_to_their_team_but_not_to_them(
+    cast, client_for, north_cases, damp
+):
+    team = create_team(cast.ben, "Interns", members=[cast.ivy])
+    services.assign_case(cast.ben, damp, assignee=cast.ada, team=team)
+    ivy = client_for(cast.ivy)
+    page = page_of(ivy, damp)
+    assert "Move the case on" not in page and "/edit/" not in page
+    answer = ivy.post(f"/cases/{damp.pk}/status/", {"status": north_cases.status("Open").pk})
+    assert answer.status_code == 403
+    assert fresh(cast, damp).status.name == "New"

@@ -365,3 +365,11 @@ def test_cleo_cannot_bulk_change_norths_cases(cast, client_for, three):
 
 def test_bulk_is_post_only(cast, client_for):
     assert client_for(cast.ada).get("/cases/bulk/").status_code == 405
+
+
+def test_an_intern_sees_only_the_cases_given_to_them(cast, client_for, three):
+    damp, benefits, _closed = three
+    services.assign_case(cast.ben, damp, assignee=cast.ivy)
+    page = client_for(cast.ivy).get("/cases/").content.decode()
+    assert references_in(page) == [damp.reference]
+    assert "Assign selected cases" not in page, "interns and volunteers do not assign"
