@@ -56,3 +56,28 @@ function addSelectAll(scope) {
 }
 addSelectAll(document);
 document.body.addEventListener("htmx:load", (event) => addSelectAll(event.target));
+
+// Lone working: the navigation's alert badge is refreshed every few seconds (htmx);
+// when a new safety alert arrives it is announced by the badge's live region and,
+// where the browser allows sound (after the person has used the page), by a tone.
+let safetyAlerts = Number(document.querySelector(".casewell-alert-badge")?.dataset.alertCount || 0);
+document.body.addEventListener("htmx:afterSwap", (event) => {
+  if (!event.target.classList?.contains("casewell-alert-poll")) return;
+  const count = Number(event.target.querySelector(".casewell-alert-badge")?.dataset.alertCount || 0);
+  if (count > safetyAlerts) soundSafetyAlert();
+  safetyAlerts = count;
+});
+
+function soundSafetyAlert() {
+  if (!window.AudioContext) return;
+  const context = new AudioContext();
+  for (const start of [0, 0.35, 0.7]) {
+    const tone = context.createOscillator();
+    const volume = context.createGain();
+    tone.frequency.value = 880;
+    volume.gain.value = 0.2;
+    tone.connect(volume).connect(context.destination);
+    tone.start(context.currentTime + start);
+    tone.stop(context.currentTime + start + 0.25);
+  }
+}
