@@ -68,6 +68,19 @@ def office_lists(user: User) -> dict[str, list[Any]]:
 
 # --- Lists -------------------------------------------------------------------------------------
 
+
+class CountedPaginator(Paginator):
+    """Pages of a list whose total the filter counts already hold: no second count over it."""
+
+    def __init__(self, object_list: Any, per_page: int, total: int) -> None:
+        super().__init__(object_list, per_page)
+        self.total = total
+
+    @property
+    def count(self) -> int:  # type: ignore[override]
+        return self.total
+
+
 LIST_HEADINGS = {"mine": "My cases", "team": "Team cases", "all": "All cases"}
 
 
@@ -83,8 +96,8 @@ def _case_list(request: HttpRequest, scope: str) -> HttpResponse:
         filters["my_teams"] = True
     sort = list_page.chosen_sort(request.GET.get("sort"))
     cases = list_page.sorted_cases(services.find_cases(user, **filters), sort)
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = services.case_counts(user, **filters)
+    page = CountedPaginator(cases, PAGE_SIZE, counts["total"]).get_page(request.GET.get("page"))
     selected = list_page.selected_filters(form, request.GET)
     list_page.count_choices(form, counts)
     query = request.GET.copy()
