@@ -119,6 +119,11 @@ def _child(args: argparse.Namespace) -> int:
 
     call_command("migrate", verbosity=0)
     user, case_id = _fill(args.cases, args.entries)
+    # A live database keeps its planner statistics up to date; a freshly filled one has none.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)
     figures: dict[str, float] = {}
