@@ -205,6 +205,23 @@ def _tag_id(cast: Cast) -> int:
     return tag.pk
 
 
+def _safetymarker_id(cast: Cast) -> int:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from casewell.offices.tenancy import bind_office
+    from casewell.people.services import get_person_for
+    from casewell.safety.markers import add_safety_marker
+
+    with bind_office(cast.north):
+        person = get_person_for(cast.ben, _person_id(cast))
+    return add_safety_marker(
+        cast.ben, person, kind="do_not_visit_alone", note="",
+        review_on=timezone.localdate() + timedelta(days=90),
+    ).pk
+
+
 # One line per URL keyword whose record the cast does not already hold.
 KWARG_MAKERS: dict[str, Callable[[Cast], object]] = {
     "user_id": lambda cast: cast.ada.pk,
@@ -212,6 +229,7 @@ KWARG_MAKERS: dict[str, Callable[[Cast], object]] = {
     "person_id": _person_id,
     "loneworkingsession_id": _loneworkingsession_id,
     "safetyalert_id": _safetyalert_id,
+    "safetymarker_id": _safetymarker_id,
     "case_id": _case_id,
     "team_id": _team_id,
     "tag_id": _tag_id,

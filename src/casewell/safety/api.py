@@ -136,6 +136,7 @@ def _own_session(request: HttpRequest, session_id: int) -> LoneWorkingSession:
 
 @router.get(
     "/sessions",
+    url_name="safety_sessions",  # one name per path: the URL is the same whatever the method
     response=list[SessionOut],
     summary="Running sessions the caller may see: their own, those they buddy, all for managers",
 )
@@ -148,7 +149,10 @@ def sessions(request: HttpRequest) -> list[LoneWorkingSession]:
 
 
 @router.post(
-    "/sessions", response={201: SessionOut, **RESPONSES}, summary="Start a lone-working session"
+    "/sessions",
+    url_name="safety_sessions",
+    response={201: SessionOut, **RESPONSES},
+    summary="Start a lone-working session",
 )
 @refusals_named
 def start_session(request: HttpRequest, payload: SessionIn) -> Status:

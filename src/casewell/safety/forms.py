@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from casewell.offices.models import User
-from casewell.safety.models import Purpose
+from casewell.safety.models import MarkerKind, Purpose
 
 DURATIONS = [
     (15, "15 minutes"),
@@ -233,4 +233,30 @@ class LadderForm(forms.Form):
         required=False,
         max_length=500,
         help_text="Every alert is sent here as JSON, so the provider can text or phone people",
+    )
+
+
+class MarkerForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What is the risk?",
+        choices=MarkerKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the kind of risk"},
+    )
+    note = forms.CharField(
+        label="Details (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What staff need to know, without more detail than they need",
+    )
+    review_on = forms.DateField(
+        label="Review by",
+        input_formats=["%d %m %Y", "%d/%m/%Y", "%Y-%m-%d", "%d %B %Y"],
+        help_text="For example, 27 3 2027",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "off"}),
+        error_messages={
+            "required": "Enter the date to review the marker by",
+            "invalid": "Enter the review date as day, month and year, like 27 3 2027",
+        },
     )

@@ -321,3 +321,32 @@ class SafetyLogEntry(TenantModel):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnly("The safety log is append-only: entries are never removed.")
+
+
+class MarkerKind(models.TextChoices):
+    DO_NOT_VISIT_ALONE = "do_not_visit_alone", "Do not visit alone"
+    AGGRESSIVE_ON_PHONE = "aggressive_on_phone", "Aggressive on the phone"
+    HAS_MADE_THREATS = "has_made_threats", "Has made threats"
+    OTHER = "other", "Other risk"
+
+
+class SafetyMarker(TenantModel):
+    """A warning carried by a person the office works for, shown wherever they appear."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=30, choices=MarkerKind.choices)
+    note = models.TextField(blank=True)
+    review_on = models.DateField()
+    added_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        indexes = [models.Index(fields=["office", "person", "removed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.person})"

@@ -17,6 +17,8 @@ urlpatterns = [
     path("alerts/<int:safetyalert_id>/", views.alert, name="alert"),
     path("alerts/<int:safetyalert_id>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("alerts/<int:safetyalert_id>/action/", views.record_action, name="record_action"),
+    path("people/<int:person_id>/markers/", views.person_markers, name="person_markers"),
+    path("markers/<int:safetymarker_id>/remove/", views.remove_marker, name="remove_marker"),
     path("my-safety/", views.my_safety, name="my_safety"),
     path("ladder/", views.ladder, name="ladder"),
 ]

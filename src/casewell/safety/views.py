@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 from casewell.offices.permissions import is_manager
 from casewell.people.phones import national_format
 from casewell.people.services import get_person_for
-from casewell.safety import services
+from casewell.safety import markers, services
 from casewell.safety.forms import (
     ActionForm,
     CheckInForm,
@@ -35,6 +35,7 @@ from casewell.safety.forms import (
     EndForm,
     ExtendForm,
     LadderForm,
+    MarkerForm,
     StartForm,
 )
 from casewell.safety.models import LoneWorkingSession
@@ -367,6 +368,54 @@ def record_action(request: HttpRequest, safetyalert_id: int) -> HttpResponse:
         "safety/record_action.html",
         {"alert": record, "session": record.session, "action_form": form},
     )
+
+
+# --- Safety markers ----------------------------------------------------------------------------
+
+
+@login_required
+def person_markers(request: HttpRequest, person_id: int) -> HttpResponse:
+    """A person's safety markers; managers add one here."""
+    user = request.user
+    person = get_person_for(user, person_id)
+    manager = is_manager(user)
+    form = MarkerForm(_posted(request))
+    if request.method == "POST":
+        if not manager:
+            raise PermissionDenied("Only managers can add safety markers.")
+        if form.is_valid():
+            try:
+                markers.add_safety_marker(
+                    user,
+                    person,
+                    kind=form.cleaned_data["kind"],
+                    note=form.cleaned_data["note"],
+                    review_on=form.cleaned_data["review_on"],
+                )
+            except ValidationError as error:
+                _show_refusal(form, error)
+            else:
+                messages.success(request, f"{person} now carries a safety marker.")
+                return redirect("safety:person_markers", person_id=person.pk)
+    return render(
+        request,
+        "safety/person_markers.html",
+        {
+            "person": person,
+            "markers": markers.markers_for(person),
+            "form": form,
+            "is_manager": manager,
+        },
+    )
+
+
+@login_required
+@require_POST
+def remove_marker(request: HttpRequest, safetymarker_id: int) -> HttpResponse:
+    marker = markers.get_marker_for(request.user, safetymarker_id)
+    markers.remove_safety_marker(request.user, marker)
+    messages.success(request, "The safety marker has been removed.")
+    return redirect("safety:person_markers", person_id=marker.person_id)
 
 
 # --- Settings ----------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ from casewell.people import consent as people_consent
 from casewell.people import merging as people_merging
 from casewell.people import services as people_services
 from casewell.people.models import Person
+from casewell.safety.markers import add_safety_marker
 from casewell.safety.services import SessionPlan, press_panic, start_lone_working
 from casewell.timeline.services import add_document, add_note
 
@@ -171,6 +172,8 @@ def north(cast, settings, tmp_path) -> North:
         emergency_contact_phone="07700 900123", person_id=harriet.pk,
     ))
     alarm = press_panic(cast.ada, visit)
+    marker = add_safety_marker(cast.ben, harriet, kind="do_not_visit_alone", note="",
+                               review_on=timezone.localdate() + timedelta(days=90))
     staff = [cast.ada, cast.ben, cast.mo, cast.ivy, cast.wes, cast.amir]
     strings = [
         cast.north.name, "North Ridge", "Harriet Walsh", "harriet.walsh@example.org",
@@ -184,7 +187,7 @@ def north(cast, settings, tmp_path) -> North:
     strings += ["3 Kirkgate", "Sam Lovelace"]
     return North(
         office=cast.north,
-        records={"loneworkingsession": visit, "safetyalert": alarm,
+        records={"loneworkingsession": visit, "safetyalert": alarm, "safetymarker": marker,
                  "person": harriet, "invitation": invitation, "apitoken": api_token,
                  "user": cast.ada, "organisation": ridgeway, "contact": dorothy, "case": damp,
                  "timelineentry": stairwell, "timelineattachment": tenancy_file,

@@ -1,0 +1,95 @@
+"""Safety markers: a warning a person carries ("do not visit alone") wherever they appear.
+
+Managers add and remove them; everyone who may see the person sees them. Other
+domains show a person's markers with ``{% load safety_markers %}{% safety_markers
+person %}`` (one query), or ``markers_by_person`` for a list (one query for the
+whole page).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from casewell.offices.models import User
+from casewell.offices.permissions import get_for, is_manager
+from casewell.offices.tenancy import bind_office
+from casewell.people.models import Person
+from casewell.safety.models import MarkerKind, SafetyMarker
+
+
+def get_marker_for(user: User, marker_id: object) -> SafetyMarker:
+    return get_for(user, SafetyMarker, marker_id)
+
+
+def markers_for(person: Person) -> list[SafetyMarker]:
+    """The person's current markers. Requires the person's office bound."""
+    return list(SafetyMarker.objects.filter(person_id=person.pk, removed_at=None))
+
+
+def markers_by_person(person_ids: Iterable[int]) -> dict[int, list[SafetyMarker]]:
+    """Current markers of many people at once, for a list page: one query."""
+    found: dict[int, list[SafetyMarker]] = defaultdict(list)
+    for marker in SafetyMarker.objects.filter(person_id__in=list(person_ids), removed_at=None):
+        found[marker.person_id].append(marker)
+    return dict(found)
+
+
+def add_safety_marker(
+    manager: User,
+    person: Person,
+    *,
+    kind: str,
+    note: str,
+    review_on: date | None,
+    now: datetime | None = None,
+) -> SafetyMarker:
+    """Mark a person as a risk to staff until at least ``review_on``.
+
+    Requires a manager of the person's office; a kind; a review date in the
+    future (within two years). Causes the marker and an audit entry.
+    """
+    if not is_manager(manager):
+        raise PermissionDenied("Only managers can add safety markers.")
+    today = timezone.localdate(now or timezone.now())
+    problems = {}
+    if kind not in MarkerKind.values:
+        problems["kind"] = "Choose the kind of risk"
+    if review_on is None:
+        problems["review_on"] = "Enter the date to review the marker by"
+    elif review_on <= today:
+        problems["review_on"] = "The review date must be in the future"
+    elif (review_on - today).days > 731:
+        problems["review_on"] = "Review a marker within two years"
+    if kind == MarkerKind.OTHER and not note.strip():
+        problems["note"] = "Say what the risk is"
+    if problems:
+        raise ValidationError(problems)
+    with bind_office(manager.office, actor=manager), transaction.atomic():
+        if person.office_id != manager.office_id:
+            raise PermissionDenied("That person belongs to another office.")
+        return SafetyMarker.objects.create(
+            person=person,
+            kind=kind,
+            note=note.strip(),
+            review_on=review_on,
+            added_by=manager,
+            added_at=now or timezone.now(),
+        )
+
+
+def remove_safety_marker(manager: User, marker: SafetyMarker) -> None:
+    """Take a marker off (it is kept, marked removed, for the record). Requires a manager."""
+    if not is_manager(manager):
+        raise PermissionDenied("Only managers can remove safety markers.")
+    with bind_office(manager.office, actor=manager), transaction.atomic():
+        marker = SafetyMarker.objects.select_for_update(of=("self",)).get(pk=marker.pk)
+        if marker.removed_at is None:
+            marker.removed_at = timezone.now()
+            marker.removed_by = manager
+            marker.save(update_fields=["removed_at", "removed_by"])
