@@ -222,6 +222,17 @@ def _safetymarker_id(cast: Cast) -> int:
     ).pk
 
 
+def _incident_id(cast: Cast) -> int:
+    from django.utils import timezone
+
+    from casewell.safety.incidents import record_incident
+
+    return record_incident(
+        cast.ada, channel="call", happened_on=timezone.localdate(),
+        what_happened="Walk-through: shouted down the phone", targeted_ids=[cast.ada.pk],
+    ).pk
+
+
 # One line per URL keyword whose record the cast does not already hold.
 KWARG_MAKERS: dict[str, Callable[[Cast], object]] = {
     "user_id": lambda cast: cast.ada.pk,
@@ -230,6 +241,7 @@ KWARG_MAKERS: dict[str, Callable[[Cast], object]] = {
     "loneworkingsession_id": _loneworkingsession_id,
     "safetyalert_id": _safetyalert_id,
     "safetymarker_id": _safetymarker_id,
+    "incident_id": _incident_id,
     "case_id": _case_id,
     "team_id": _team_id,
     "tag_id": _tag_id,

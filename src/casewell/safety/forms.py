@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from casewell.offices.models import User
-from casewell.safety.models import MarkerKind, Purpose
+from casewell.safety.models import IncidentChannel, MarkerKind, Purpose
 
 DURATIONS = [
     (15, "15 minutes"),
@@ -259,4 +259,63 @@ class MarkerForm(forms.Form):
             "required": "Enter the date to review the marker by",
             "invalid": "Enter the review date as day, month and year, like 27 3 2027",
         },
+    )
+
+
+class IncidentForm(forms.Form):
+    channel = forms.ChoiceField(
+        label="How was the contact made?",
+        choices=IncidentChannel.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how the contact was made"},
+    )
+    happened_on = forms.DateField(
+        label="When did it happen?",
+        input_formats=["%d %m %Y", "%d/%m/%Y", "%Y-%m-%d"],
+        help_text="For example, 27 3 2026",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "off"}),
+        error_messages={
+            "required": "Enter the date it happened",
+            "invalid": "Enter the date as day, month and year, like 27 3 2026",
+        },
+    )
+    what_happened = forms.CharField(
+        label="What happened?",
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Say what happened"},
+    )
+    targeted = forms.TypedMultipleChoiceField(
+        label="Who was it aimed at? (optional)",
+        coerce=int,
+        required=False,
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    person_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["targeted"].choices = [
+            (member.pk, member.full_name)
+            for member in User.objects.filter(office_id=user.office_id, is_active=True).order_by(
+                "full_name", "id"
+            )
+        ]
+
+
+class FollowUpForm(forms.Form):
+    police_force = forms.CharField(label="Police force", required=False, max_length=100)
+    police_reference = forms.CharField(label="Police reference", required=False, max_length=100)
+    referred_to = forms.CharField(
+        label="Referred to",
+        required=False,
+        max_length=200,
+        help_text="The threat-assessment or security service, if referred",
+    )
+    outcome = forms.CharField(
+        label="Outcome",
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )

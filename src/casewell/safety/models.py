@@ -350,3 +350,46 @@ class SafetyMarker(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.person})"
+
+
+class IncidentChannel(models.TextChoices):
+    CALL = "call", "Phone call"
+    EMAIL = "email", "E-mail"
+    LETTER = "letter", "Letter"
+    IN_PERSON = "in_person", "In person"
+    SOCIAL_MEDIA = "social_media", "Social media"
+    OTHER = "other", "Other"
+
+
+class Incident(TenantModel):
+    """Abusive or threatening contact, who it was aimed at, and what the office did about it."""
+
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    channel = models.CharField(max_length=20, choices=IncidentChannel.choices)
+    happened_on = models.DateField()
+    what_happened = models.TextField()
+    targeted = models.ManyToManyField(User, related_name="+", blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    police_force = models.CharField(max_length=100, blank=True)
+    police_reference = models.CharField(max_length=100, blank=True)
+    referred_to = models.CharField(
+        max_length=200, blank=True, help_text="The threat-assessment or security service"
+    )
+    outcome = models.TextField(blank=True)
+
+    sensitive = True
+
+    class Meta:
+        ordering = ["-happened_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} incident on {self.happened_on:%d %b %Y}"
+
+    def is_visible_to(self, user: User) -> bool:
+        """Managers, whoever recorded it and the staff it was aimed at."""
+        if user.has_role(Role.MANAGER, Role.ADMINISTRATOR) or user.pk == self.recorded_by_id:
+            return True
+        return self.targeted.filter(pk=user.pk).exists()

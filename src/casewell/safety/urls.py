@@ -19,6 +19,9 @@ urlpatterns = [
     path("alerts/<int:safetyalert_id>/action/", views.record_action, name="record_action"),
     path("people/<int:person_id>/markers/", views.person_markers, name="person_markers"),
     path("markers/<int:safetymarker_id>/remove/", views.remove_marker, name="remove_marker"),
+    path("incidents/", views.incidents, name="incidents"),
+    path("incidents/new/", views.new_incident, name="new_incident"),
+    path("incidents/<int:incident_id>/", views.incident, name="incident"),
     path("my-safety/", views.my_safety, name="my_safety"),
     path("ladder/", views.ladder, name="ladder"),
 ]

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 from casewell.offices.permissions import is_manager
 from casewell.people.phones import national_format
 from casewell.people.services import get_person_for
+from casewell.safety import incidents as incident_log
 from casewell.safety import markers, services
 from casewell.safety.forms import (
     ActionForm,
@@ -34,6 +35,8 @@ from casewell.safety.forms import (
     EmergencyContactForm,
     EndForm,
     ExtendForm,
+    FollowUpForm,
+    IncidentForm,
     LadderForm,
     MarkerForm,
     StartForm,
@@ -416,6 +419,78 @@ def remove_marker(request: HttpRequest, safetymarker_id: int) -> HttpResponse:
     markers.remove_safety_marker(request.user, marker)
     messages.success(request, "The safety marker has been removed.")
     return redirect("safety:person_markers", person_id=marker.person_id)
+
+
+# --- Incidents --------------------------------------------------------------------------------
+
+
+@login_required
+def incidents(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "safety/incidents.html",
+        {"incidents": list(incident_log.incidents_for(request.user)[:200])},
+    )
+
+
+@login_required
+def new_incident(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    person = get_person_for(user, request.GET["person"]) if request.GET.get("person") else None
+    form = IncidentForm(
+        _posted(request), user=user, initial={"person_id": person.pk if person else None}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record = incident_log.record_incident(
+                user,
+                channel=data["channel"],
+                happened_on=data["happened_on"],
+                what_happened=data["what_happened"],
+                person_id=data["person_id"],
+                targeted_ids=data["targeted"],
+            )
+        except ValidationError as error:
+            _show_refusal(form, error)
+        else:
+            messages.success(request, "The incident has been recorded.")
+            return redirect("safety:incident", incident_id=record.pk)
+    return render(request, "safety/new_incident.html", {"form": form, "person": person})
+
+
+@login_required
+def incident(request: HttpRequest, incident_id: int) -> HttpResponse:
+    user = request.user
+    record = incident_log.get_incident_for(user, incident_id)
+    may_follow_up = is_manager(user) or record.recorded_by_id == user.pk
+    form = FollowUpForm(
+        _posted(request),
+        initial={name: getattr(record, name) for name in incident_log.FOLLOW_UP_FIELDS},
+    )
+    if request.method == "POST":
+        if not may_follow_up:
+            raise PermissionDenied(
+                "Only managers and whoever recorded it can record the follow-up."
+            )
+        if form.is_valid():
+            try:
+                incident_log.record_follow_up(user, record, **form.cleaned_data)
+            except ValidationError as error:
+                _show_refusal(form, error)
+            else:
+                messages.success(request, "The follow-up has been recorded.")
+                return redirect("safety:incident", incident_id=record.pk)
+    return render(
+        request,
+        "safety/incident.html",
+        {
+            "incident": record,
+            "targeted": list(record.targeted.all()),
+            "form": form,
+            "may_follow_up": may_follow_up,
+        },
+    )
 
 
 # --- Settings ----------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ from casewell.people import consent as people_consent
 from casewell.people import merging as people_merging
 from casewell.people import services as people_services
 from casewell.people.models import Person
+from casewell.safety.incidents import record_incident
 from casewell.safety.markers import add_safety_marker
 from casewell.safety.services import SessionPlan, press_panic, start_lone_working
 from casewell.timeline.services import add_document, add_note
@@ -172,6 +173,9 @@ def north(cast, settings, tmp_path) -> North:
         emergency_contact_phone="07700 900123", person_id=harriet.pk,
     ))
     alarm = press_panic(cast.ada, visit)
+    threat = record_incident(cast.ada, channel="call", happened_on=timezone.localdate(),
+                             what_happened="Shouted threats down the phone",
+                             targeted_ids=[cast.ada.pk])
     marker = add_safety_marker(cast.ben, harriet, kind="do_not_visit_alone", note="",
                                review_on=timezone.localdate() + timedelta(days=90))
     staff = [cast.ada, cast.ben, cast.mo, cast.ivy, cast.wes, cast.amir]
@@ -184,10 +188,11 @@ def north(cast, settings, tmp_path) -> North:
     ]
     for person in staff:
         strings += [person.full_name, person.email]
-    strings += ["3 Kirkgate", "Sam Lovelace"]
+    strings += ["3 Kirkgate", "Sam Lovelace", "Shouted threats"]
     return North(
         office=cast.north,
         records={"loneworkingsession": visit, "safetyalert": alarm, "safetymarker": marker,
+                 "incident": threat,
                  "person": harriet, "invitation": invitation, "apitoken": api_token,
                  "user": cast.ada, "organisation": ridgeway, "contact": dorothy, "case": damp,
                  "timelineentry": stairwell, "timelineattachment": tenancy_file,
