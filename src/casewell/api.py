@@ -13,7 +13,9 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
@@ -50,8 +52,42 @@ class PersonalToken(HttpBearer):
 personal_token = PersonalToken()
 
 
+def _model_named(path_parameter: str) -> type[models.Model] | None:
+    """The office's model a ``<model>_id`` path parameter names (the URL convention)."""
+    wanted = path_parameter.removesuffix("_id")
+    if wanted == path_parameter:
+        return None
+    for model in apps.get_models():
+        if model._meta.model_name == wanted and any(
+            field.name == "office" for field in model._meta.get_fields()
+        ):
+            return model
+    return None
+
+
+def _first_unknown_record(office_id: int, path_kwargs: dict[str, Any]) -> str | None:
+    """The name of the first record in the path that is not the office's, or None."""
+    for parameter, value in path_kwargs.items():
+        model = _model_named(parameter)
+        if model is None:
+            continue
+        try:
+            known = model._base_manager.filter(pk=value, office_id=office_id).exists()
+        except (TypeError, ValueError):
+            known = False
+        if not known:
+            return str(model._meta.verbose_name)
+    return None
+
+
 def run_in_token_holders_office(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Wrap a whole API call (checks, the endpoint, the response) in the caller's office."""
+    """Wrap a whole API call (checks, the endpoint, the response) in the caller's office.
+
+    Every record named in the path must be the office's before anything else is read:
+    another office's id answers the same 404 as an id that exists nowhere, whatever
+    body comes with it (never a 400 or 422 that shows the route took the id seriously).
+    Finer rules (a restricted case, someone else's session) are the endpoint's.
+    """
 
     @wraps(run)
     def run_bound(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -60,6 +96,9 @@ def run_in_token_holders_office(run: Callable[..., HttpResponse]) -> Callable[..
             # Unbound: the operation's own authentication check answers 401.
             return run(request, *args, **kwargs)
         with bind_office(user.office, actor=user):
+            unknown = _first_unknown_record(user.office_id, kwargs)
+            if unknown is not None:
+                return _error(request, 404, f"No {unknown} found.")
             return run(request, *args, **kwargs)
 
     return run_bound

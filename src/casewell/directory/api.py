@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
 from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
@@ -193,6 +193,28 @@ def refusals_named(view: Callable[..., Any]) -> Callable[..., Any]:
             )
 
     return checked
+
+
+def unknown_central_entries_are_not_found(run: Callable[..., Any]) -> Callable[..., Any]:
+    """404 for a made-up central key before the body is read, as for any unknown record."""
+
+    @wraps(run)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        # Imported here: casewell.api mounts this router. A caller without a token
+        # gets the API's 401 first.
+        from casewell.api import personal_token
+
+        if "central_key" in kwargs and personal_token(request) is not None:
+            try:
+                services.get_central_organisation(kwargs["central_key"])
+            except Http404 as missing:
+                return JsonResponse({"detail": str(missing)}, status=404)
+        return run(request, *args, **kwargs)
+
+    return checked
+
+
+router.add_decorator(unknown_central_entries_are_not_found, mode="view")
 
 
 KINDS = f"^({'|'.join(OrganisationKind.values)})?$"
