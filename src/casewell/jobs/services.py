@@ -241,6 +241,11 @@ BUILT_IN_SCHEDULES = [
         "casewell.jobs.tasks.prune_finished_task_results",
         timedelta(days=1),
     ),
+    (
+        "casewell.remove-orphaned-files",
+        "casewell.files.tasks.remove_orphaned_files",
+        timedelta(hours=6),
+    ),
 ]
 
 

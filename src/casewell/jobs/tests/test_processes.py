@@ -9,9 +9,10 @@ from urllib.error import URLError
 
 import pytest
 
+from casewell.jobs.services import BUILT_IN_SCHEDULES
 from casewell.jobs.tests.conftest import Processes, wait_until
 
-BUILT_IN_KEYS = ["casewell.clear-expired-sessions", "casewell.prune-finished-jobs"]
+BUILT_IN_KEYS = sorted(key for key, _, _ in BUILT_IN_SCHEDULES)
 
 
 def lines(path) -> list[str]:  # noqa: ANN001
