@@ -1,9 +1,17 @@
 """Safety markers: a warning a person carries ("do not visit alone") wherever they appear.
 
 Managers add and remove them; everyone who may see the person sees them. Other
-domains show a person's markers with ``{% load safety_markers %}{% safety_markers
-person %}`` (one query), or ``markers_by_person`` for a list (one query for the
-whole page).
+domains show them without importing this module, through the template tags in
+``templatetags/safety_markers.py``:
+
+* one person: ``{% load safety_markers %}{% safety_markers person %}`` (one query);
+* a list (people, cases, a case's parties): ``{% safety_markers_of page.object_list as
+  marked %}`` once, then ``{% safety_marker_badge marked item %}`` in each row (one query
+  for the whole page, however long).
+
+Code that lists people itself calls ``markers_by_person(person_ids)`` (one query) and
+``kinds_shown``. **The inbox** calls ``markers_for_senders(person_ids)`` for a page of
+messages: the words to show beside each sender, fetched in one query.
 """
 
 from __future__ import annotations
@@ -38,6 +46,38 @@ def markers_by_person(person_ids: Iterable[int]) -> dict[int, list[SafetyMarker]
     for marker in SafetyMarker.objects.filter(person_id__in=list(person_ids), removed_at=None):
         found[marker.person_id].append(marker)
     return dict(found)
+
+
+def people_named_by(item: object) -> list[int]:
+    """The people a row stands for: a person, a case (everyone on it, prefetched as
+    ``parties``), a case party (``person_id``) or a case page's party (``row.person_id``)."""
+    if isinstance(item, Person):
+        return [item.pk]
+    if hasattr(item, "row"):
+        item = item.row
+    person_id = getattr(item, "person_id", None)
+    if isinstance(person_id, int):
+        return [person_id]
+    parties = getattr(item, "parties", None)
+    if parties is not None and hasattr(parties, "all"):
+        return [party.person_id for party in parties.all()]
+    return []
+
+
+def kinds_shown(markers: Iterable[SafetyMarker]) -> list[str]:
+    """The kinds of risk, each once, in the order markers were added: the words for a badge."""
+    kinds: list[str] = []
+    for marker in markers:
+        words = marker.get_kind_display()
+        if words not in kinds:
+            kinds.append(words)
+    return kinds
+
+
+def markers_for_senders(person_ids: Iterable[int]) -> dict[int, list[str]]:
+    """For the inbox: the words to show beside each sender who carries a marker, keyed by
+    person id (senders without markers are left out). One query; requires the office bound."""
+    return {pk: kinds_shown(found) for pk, found in markers_by_person(person_ids).items()}
 
 
 def add_safety_marker(
