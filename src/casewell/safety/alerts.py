@@ -10,7 +10,9 @@ they go straight to
   sound where the browser allows it), written in the same transaction as the step;
 * e-mail: one job per person, through the project's mail set-up;
 * webhook: one JSON POST per step to the office's SMS/voice provider, retried by
-  a job with back-off until it is accepted, every attempt recorded.
+  a job with back-off until it is accepted, every attempt recorded. Each is signed:
+  ``X-Casewell-Signature: sha256=<hex HMAC-SHA256 of the body with the office's
+  webhook secret>`` (``safety/texts.py`` says how providers check it).
 
 Every message is logged as sent, then delivered or failed, in the safety log.
 """
@@ -239,13 +241,17 @@ def webhook_payload(step: EscalationStep, ladder: EscalationLadder) -> dict[str,
     }
 
 
-def post_json(url: str, payload: dict[str, Any]) -> int:
-    """POST ``payload`` as JSON; the HTTP status, or raise on a network failure."""
+def post_json(url: str, payload: dict[str, Any], *, secret: str = "") -> int:
+    """POST ``payload`` as JSON, signed with ``secret``; the HTTP status, or raise on a
+    network failure."""
+    from casewell.safety.signing import SIGNATURE_HEADER, signature_for
+
+    body = json.dumps(payload).encode()
+    headers = {"Content-Type": "application/json", "User-Agent": "Casewell safety alerts"}
+    if secret:
+        headers[SIGNATURE_HEADER] = signature_for(secret, body)
     request = urllib.request.Request(  # noqa: S310 - the office's own configured https endpoint
-        url,
-        data=json.dumps(payload).encode(),
-        headers={"Content-Type": "application/json", "User-Agent": "Casewell safety alerts"},
-        method="POST",
+        url, data=body, headers=headers, method="POST"
     )
     with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310
         return int(response.status)
@@ -262,7 +268,7 @@ def call_webhook(step: EscalationStep, attempt: int) -> str:
     if _already_delivered(step, WEBHOOK, url):
         return "already delivered"
     try:
-        status = post_json(url, webhook_payload(step, ladder))
+        status = post_json(url, webhook_payload(step, ladder), secret=ladder.webhook_secret)
         problem = "" if 200 <= status < 300 else f"HTTP {status}"
     except (URLError, OSError, ValueError) as error:
         problem = f"{type(error).__name__}: {getattr(error, 'reason', error)}"

@@ -195,6 +195,20 @@ class EmergencyContactForm(forms.Form):
         self.fields["emergency_contact_phone"].widget.input_type = "tel"
 
 
+class MobileForm(forms.Form):
+    mobile = forms.CharField(
+        label="Your mobile number",
+        help_text="Texts from this number saying OK check you in. Leave it blank to stop.",
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "autocomplete": "tel"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mobile"].widget.input_type = "tel"
+
+
 def _minutes(label: str, hint: str = "") -> forms.IntegerField:
     return forms.IntegerField(
         label=label,

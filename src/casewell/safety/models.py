@@ -12,6 +12,7 @@ step, message and acknowledgement is written to the append-only *safety log*.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any, NoReturn
 
 from django.db import models
@@ -46,6 +47,11 @@ DEFAULT_EMERGENCY_PROCEDURE = (
 )
 
 
+def new_webhook_secret() -> str:
+    """The office's secret for signing webhooks both ways (see ``safety/texts.py``)."""
+    return secrets.token_urlsafe(32)
+
+
 class EscalationLadder(TenantModel):
     """How an office's alerts climb: the grace period and each tier's acknowledgement timeout.
 
@@ -63,10 +69,14 @@ class EscalationLadder(TenantModel):
     emergency_procedure = models.TextField(default=DEFAULT_EMERGENCY_PROCEDURE)
     # An SMS or voice provider's endpoint: every step is POSTed to it as JSON.
     webhook_url = models.URLField(blank=True, max_length=500)
+    # Signs what Casewell sends the provider and checks what the provider sends back.
+    webhook_secret = models.CharField(max_length=64, default=new_webhook_secret)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["office"], name="one_ladder_per_office")]
+
+    sensitive_fields = ("webhook_secret",)
 
     def __str__(self) -> str:
         return "Escalation ladder"
@@ -89,6 +99,8 @@ class SafetySettings(TenantModel):
     duress_pin = models.CharField(max_length=256, blank=True)
     emergency_contact_name = models.CharField(max_length=200, blank=True)
     emergency_contact_phone = models.CharField(max_length=20, blank=True)
+    # Texts from this number (E.164) can check its owner in: "OK", or "OK" and a PIN.
+    mobile = models.CharField(max_length=20, blank=True, db_index=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     sensitive_fields = ("duress_pin",)
@@ -112,6 +124,9 @@ class LoneWorkingSession(TenantModel):
     details = models.TextField(blank=True)
     person = models.ForeignKey(
         "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     buddy = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     emergency_contact_name = models.CharField(max_length=200)
@@ -393,3 +408,132 @@ class Incident(TenantModel):
         if user.has_role(Role.MANAGER, Role.ADMINISTRATOR) or user.pk == self.recorded_by_id:
             return True
         return self.targeted.filter(pk=user.pk).exists()
+
+
+class InboundCheckIn(TenantModel):
+    """A check-in that came by text or e-mail reply, kept so the same message counts once.
+
+    ``reply`` is what was answered, and is answered again if the provider sends the
+    message twice. It never says whether the duress PIN was used.
+    """
+
+    class Channel(models.TextChoices):
+        SMS = "sms", "Text message"
+        EMAIL = "email", "E-mail reply"
+
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    message_id = models.CharField(max_length=200)
+    sender = models.CharField(max_length=300)
+    received_at = models.DateTimeField(default=timezone.now)
+    session = models.ForeignKey(
+        LoneWorkingSession, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    reply = models.CharField(max_length=300)
+
+    audited = False  # the safety log records the check-in itself
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "channel", "message_id"], name="one_check_in_per_message"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} from {self.sender}"
+
+
+class EvidenceLink(TenantModel):
+    """Something kept as evidence of an incident: a timeline entry or a stored file.
+
+    While linked, the item is on hold: every deletion path refuses it (the
+    foreign keys PROTECT it from a cascade, and ``files.services`` asks
+    ``evidence.hold_reason``). Messages join through ``source`` (``"inbox.Message:12"``)
+    once the inbox exists: see ``evidence.HOLDERS``.
+    """
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="evidence")
+    timeline_entry = models.ForeignKey(
+        "timeline.TimelineEntry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    stored_file = models.ForeignKey(
+        "files.StoredFile", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    source = models.CharField(max_length=100, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    linked_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    linked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["linked_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(timeline_entry__isnull=False, stored_file__isnull=True, source="")
+                    | models.Q(timeline_entry__isnull=True, stored_file__isnull=False, source="")
+                    | models.Q(timeline_entry__isnull=True, stored_file__isnull=True)
+                    & ~models.Q(source="")
+                ),
+                name="evidence_is_one_thing",
+            ),
+            models.UniqueConstraint(
+                fields=["incident", "timeline_entry"], name="entry_once_per_incident"
+            ),
+            models.UniqueConstraint(
+                fields=["incident", "stored_file"], name="file_once_per_incident"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Evidence for incident {self.incident_id}"
+
+    def is_visible_to(self, user: User) -> bool:
+        return self.incident.is_visible_to(user)
+
+
+class DesignatedHandler(TenantModel):
+    """One named member of staff who handles all contact from a person (a manager's decision).
+
+    Their calls and mail go to the handler; other staff see "Handled by ..." without the
+    content. Ended rather than deleted, so who handled them when stays on record.
+    """
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    handler = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    set_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-set_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=models.Q(ended_at=None), name="one_handler_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} handled by {self.handler}"
+
+
+class SupportOption(TenantModel):
+    """Somewhere staff who have been targeted can turn: shown on the incident and their home."""
+
+    name = models.CharField(max_length=200)
+    how_to_reach = models.CharField(max_length=300)
+    notes = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -688,3 +688,26 @@ def change_my_emergency_contact(user: User, *, name: str, phone: str) -> None:
         row.emergency_contact_phone = stored
         row.updated_at = timezone.now()
         row.save(update_fields=["emergency_contact_name", "emergency_contact_phone", "updated_at"])
+
+
+def change_my_mobile(user: User, phone: str) -> None:
+    """The mobile the user's texts to the office's SMS number come from ("OK" checks them in).
+
+    Blank removes it. Requires a number no colleague has registered (a text must name
+    exactly one worker). Causes an audit entry.
+    """
+    stored = ""
+    if phone.strip():
+        try:
+            stored = normalise_phone(phone)
+        except ValidationError as error:
+            raise ValidationError({"mobile": error.messages[0]}) from error
+    with bind_office(user.office, actor=user), transaction.atomic():
+        row = duress.settings_for(user)
+        if stored and type(row).objects.filter(mobile=stored).exclude(pk=row.pk).exists():
+            raise ValidationError(
+                {"mobile": "A colleague has registered this number: enter your own mobile"}
+            )
+        row.mobile = stored
+        row.updated_at = timezone.now()
+        row.save(update_fields=["mobile", "updated_at"])

@@ -24,4 +24,5 @@ urlpatterns = [
     path("incidents/<int:incident_id>/", views.incident, name="incident"),
     path("my-safety/", views.my_safety, name="my_safety"),
     path("ladder/", views.ladder, name="ladder"),
+    path("sms/<int:office_id>/", views.text_check_in, name="text_check_in"),
 ]

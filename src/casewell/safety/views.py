@@ -10,6 +10,7 @@ the page could show.
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from functools import wraps
 from typing import Any
@@ -17,17 +18,20 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from casewell.offices.models import Office
 from casewell.offices.permissions import is_manager
 from casewell.people.phones import national_format
 from casewell.people.services import get_person_for
 from casewell.safety import incidents as incident_log
-from casewell.safety import markers, services
+from casewell.safety import markers, services, texts
 from casewell.safety.forms import (
     ActionForm,
     CheckInForm,
@@ -39,6 +43,7 @@ from casewell.safety.forms import (
     IncidentForm,
     LadderForm,
     MarkerForm,
+    MobileForm,
     StartForm,
 )
 from casewell.safety.models import LoneWorkingSession
@@ -512,8 +517,20 @@ def my_safety(request: HttpRequest) -> HttpResponse:
             ),
         },
     )
+    mobile_form = MobileForm(
+        request.POST if request.POST.get("form") == "mobile" else None,
+        initial={"mobile": national_format(saved.mobile) if saved.mobile else ""},
+    )
     if request.method == "POST":
         which = request.POST.get("form")
+        if which == "mobile" and mobile_form.is_valid():
+            try:
+                services.change_my_mobile(user, mobile_form.cleaned_data["mobile"])
+            except ValidationError as error:
+                _show_refusal(mobile_form, error)
+            else:
+                messages.success(request, "Your mobile number has been saved.")
+                return redirect("safety:my_safety")
         if which == "remove-pin":
             services.remove_my_duress_pin(user)
             messages.success(request, "Your duress PIN has been removed.")
@@ -543,7 +560,12 @@ def my_safety(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "safety/my_safety.html",
-        {"saved": saved, "pin_form": pin_form, "contact_form": contact_form},
+        {
+            "saved": saved,
+            "pin_form": pin_form,
+            "contact_form": contact_form,
+            "mobile_form": mobile_form,
+        },
     )
 
 
@@ -565,4 +587,49 @@ def ladder(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "The escalation ladder has been changed.")
             return redirect("safety:ladder")
-    return render(request, "safety/ladder.html", {"form": form})
+    return render(
+        request,
+        "safety/ladder.html",
+        {
+            "form": form,
+            "secret": current.webhook_secret,
+            "sms_url": request.build_absolute_uri(
+                reverse("safety:text_check_in", kwargs={"office_id": user.office_id})
+            ),
+        },
+    )
+
+
+# --- Texts from the SMS provider ---------------------------------------------------------------
+
+
+@csrf_exempt  # the provider cannot hold a CSRF token: the body's HMAC signature stands in for it
+@require_POST
+def text_check_in(request: HttpRequest, office_id: int) -> HttpResponse:
+    """A text forwarded by the office's SMS provider (see ``safety/texts.py`` for the format)."""
+    body = request.body
+    signature = request.headers.get(texts.SIGNATURE_HEADER)
+    # An unknown office answers exactly as a bad signature does: nothing to learn by guessing.
+    known = Office.objects.filter(pk=office_id).exists()
+    if not (known and texts.is_signed_by(texts.office_secret(office_id), body, signature)):
+        return JsonResponse({"detail": "The signature is missing or wrong."}, status=403)
+    try:
+        message = json.loads(body)
+    except ValueError:
+        message = None
+    if not isinstance(message, dict):
+        return JsonResponse({"detail": "Send a JSON object.", "errors": {}}, status=400)
+    errors = {
+        name: ["This field is required"]
+        for name in ("message_id", "from", "text")
+        if not isinstance(message.get(name), str) or (name != "text" and not message[name])
+    }
+    if errors:
+        return JsonResponse({"detail": "Some fields are missing.", "errors": errors}, status=400)
+    reply = texts.check_in_by_text(
+        office_id,
+        sender_phone=message["from"],
+        text=message["text"],
+        message_id=message["message_id"],
+    )
+    return JsonResponse({"reply": reply.text})

@@ -28,12 +28,14 @@ class Provider:
     def __init__(self) -> None:
         self.answers: list[int] = []
         self.received: list[dict] = []
+        self.signed: list[tuple[bytes, str | None]] = []
         provider = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 - the standard library's name
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 provider.received.append(json.loads(body))
+                provider.signed.append((body, self.headers.get("X-Casewell-Signature")))
                 self.send_response(provider.answers.pop(0) if provider.answers else 200)
                 self.end_headers()
 
@@ -91,6 +93,17 @@ def test_every_channel_at_once_in_app_e_mail_and_webhook(cast, visit, clock, pro
             ("webhook", provider.url),
         ]
     )
+
+
+def test_every_webhook_is_signed_with_the_offices_secret(cast, visit, clock, provider):
+    from casewell.safety.signing import is_signed_by
+    from casewell.safety.texts import office_secret
+
+    clock.move_to(MISSED_AT)
+    clock.run_scheduler()
+    secret = office_secret(cast.north.pk)
+    assert provider.signed and all(is_signed_by(secret, body, sig) for body, sig in provider.signed)
+    assert not is_signed_by(office_secret(cast.south.pk), *provider.signed[0])
 
 
 def test_the_emergency_contact_tier_gives_the_provider_the_contacts_number(
