@@ -233,6 +233,22 @@ def _incident_id(cast: Cast) -> int:
     ).pk
 
 
+def _evidencelink_id(cast: Cast) -> int:
+    from casewell.offices.tenancy import bind_office
+    from casewell.safety.evidence import link_evidence
+    from casewell.safety.incidents import get_incident_for
+
+    with bind_office(cast.north):
+        incident = get_incident_for(cast.ben, _incident_id(cast))
+    return link_evidence(cast.ben, incident, timeline_entry_id=_timelineentry_id(cast)).pk
+
+
+def _supportoption_id(cast: Cast) -> int:
+    from casewell.safety.support import support_for
+
+    return support_for(cast.ben)[0].pk
+
+
 # One line per URL keyword whose record the cast does not already hold.
 KWARG_MAKERS: dict[str, Callable[[Cast], object]] = {
     "user_id": lambda cast: cast.ada.pk,
@@ -242,6 +258,10 @@ KWARG_MAKERS: dict[str, Callable[[Cast], object]] = {
     "safetyalert_id": _safetyalert_id,
     "safetymarker_id": _safetymarker_id,
     "incident_id": _incident_id,
+    "evidencelink_id": _evidencelink_id,
+    "supportoption_id": _supportoption_id,
+    # The SMS provider's address names the office; it answers POSTs only (405 to the walk).
+    "office_id": lambda cast: cast.north.pk,
     "case_id": _case_id,
     "team_id": _team_id,
     "tag_id": _tag_id,

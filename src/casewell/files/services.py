@@ -13,7 +13,7 @@ import itertools
 import logging
 import math
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
 from pathlib import PurePath
 from typing import Protocol
@@ -217,8 +217,39 @@ def file_response(
     return response
 
 
+class FileOnHold(Exception):
+    """A file kept on hold (evidence of an incident, say) was asked to be deleted."""
+
+
+# Other domains say why a file must be kept (``register_hold_check``); files knows none of them.
+_hold_checks: list[Callable[[StoredFile], str | None]] = []
+
+
+def register_hold_check(check: Callable[[StoredFile], str | None]) -> None:
+    """Add a check answering why a file is on hold (or None). Called from an app's ``ready``."""
+    if check not in _hold_checks:
+        _hold_checks.append(check)
+
+
+def hold_reason(stored_file: StoredFile) -> str | None:
+    """Why the file must be kept, if anything holds it. Requires its office bound."""
+    for check in _hold_checks:
+        reason = check(stored_file)
+        if reason:
+            return reason
+    return None
+
+
 def delete_stored_file(stored_file: StoredFile) -> None:
-    """Remove a stored file: the row now (audited), the encrypted bytes once that commits."""
+    """Remove a stored file: the row now (audited), the encrypted bytes once that commits.
+
+    Raises FileOnHold, saying why, for a file something holds: every deletion
+    (retention, an upload replaced, a person erased) comes through here.
+    """
+    with bind_office(stored_file.office_id):
+        reason = hold_reason(stored_file)
+    if reason:
+        raise FileOnHold(f"{stored_file.original_name} is kept: {reason}")
     path = path_for(stored_file.office_id, stored_file.storage_name)
     with bind_office(stored_file.office_id, actor=current_actor()), transaction.atomic():
         stored_file.delete()
@@ -229,7 +260,8 @@ def remove_orphaned_files(*, older_than: timedelta = timedelta(hours=1)) -> int:
     """Delete encrypted files on disk that no StoredFile names; returns how many went.
 
     They are left by an upload whose transaction rolled back after its bytes
-    were written. Only files older than ``older_than`` are touched, so an upload
+    were written. A file on hold always has its row (its holder protects it),
+    so the sweep never reaches it. Only files older than ``older_than`` are touched, so an upload
     being saved right now is never removed. System work across every office.
     """
     folder = files_folder()

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from casewell.cases import services as case_services
 from casewell.offices.models import Role, User
+from casewell.safety import support as safety_support
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,19 @@ def this_months_casework_panel(user: User) -> Panel:
     )
 
 
+def support_panel(user: User) -> Panel | None:
+    """For staff an incident was aimed at lately: where they can turn (safety's list)."""
+    if not safety_support.is_recently_targeted(user):
+        return None
+    items = [f"{option.name}: {option.how_to_reach}" for option in safety_support.support_for(user)]
+    return Panel("Support for you", "", items, "Your incidents", reverse("safety:incidents"))
+
+
 def panels_for(user: User) -> list[Panel]:
     panels: list[Panel] = []
+    support = support_panel(user)
+    if support is not None:
+        panels.append(support)
     if user.has_role(Role.CASEWORKER, Role.MANAGER, Role.INTERN):
         panels.append(my_cases_panel(user))
         panels.append(Panel("Shared inbox", "No messages waiting."))

@@ -112,6 +112,7 @@ class StartForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     person_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    case_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, worker: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -332,4 +333,66 @@ class FollowUpForm(forms.Form):
         required=False,
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class HandlerForm(forms.Form):
+    handler = forms.TypedChoiceField(
+        label="Who handles this person's contact?",
+        coerce=int,
+        choices=[],
+        error_messages={"required": "Choose a member of staff from your office"},
+    )
+    reason = forms.CharField(
+        label="Why?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Staff who cannot read this person's contact see who handles it, not why",
+        error_messages={"required": "Say why this person's contact goes to one handler"},
+    )
+
+    def __init__(self, *args: Any, office_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        staff = User.objects.filter(office_id=office_id, is_active=True).order_by("full_name")
+        self.fields["handler"].choices = [("", "Choose a member of staff")] + [
+            (member.pk, member.full_name) for member in staff
+        ]
+
+
+class EvidenceForm(forms.Form):
+    timeline_entry = forms.TypedChoiceField(
+        label="Timeline entry to keep",
+        coerce=int,
+        choices=[],
+        error_messages={"required": "Choose a timeline entry or one file"},
+    )
+    note = forms.CharField(label="Why it matters (optional)", required=False, max_length=300)
+
+    def __init__(self, *args: Any, entries: list, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["timeline_entry"].choices = [("", "Choose an entry")] + [
+            (
+                entry.pk,
+                f"{entry.case.reference}, {entry.occurred_at:%d %b %Y}: {entry.headline}",
+            )
+            for entry in entries
+        ]
+
+
+class SupportForm(forms.Form):
+    name = forms.CharField(
+        label="Service or person",
+        max_length=200,
+        error_messages={"required": "Enter the name of the service or person"},
+    )
+    how_to_reach = forms.CharField(
+        label="How to reach them",
+        max_length=300,
+        error_messages={"required": "Say how to reach them"},
+    )
+    notes = forms.CharField(
+        label="What they offer (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )

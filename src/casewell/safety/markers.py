@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -46,6 +47,15 @@ def markers_by_person(person_ids: Iterable[int]) -> dict[int, list[SafetyMarker]
     for marker in SafetyMarker.objects.filter(person_id__in=list(person_ids), removed_at=None):
         found[marker.person_id].append(marker)
     return dict(found)
+
+
+def markers_on_case(case: Any) -> list[SafetyMarker]:
+    """Current markers of everyone on the case, with their person: one query."""
+    return list(
+        SafetyMarker.objects.filter(
+            person_id__in=case.parties.values("person_id"), removed_at=None
+        ).select_related("person")
+    )
 
 
 def people_named_by(item: object) -> list[int]:
@@ -80,6 +90,46 @@ def markers_for_senders(person_ids: Iterable[int]) -> dict[int, list[str]]:
     return {pk: kinds_shown(found) for pk, found in markers_by_person(person_ids).items()}
 
 
+def _review_date_problems(review_on: date | None, today: date) -> dict[str, str]:
+    if review_on is None:
+        return {"review_on": "Enter the date to review the marker by"}
+    if review_on <= today:
+        return {"review_on": "The review date must be in the future"}
+    if (review_on - today).days > 731:
+        return {"review_on": "Review a marker within two years"}
+    return {}
+
+
+def review_safety_marker(
+    manager: User,
+    marker: SafetyMarker,
+    *,
+    review_on: date | None,
+    note: str | None = None,
+    now: datetime | None = None,
+) -> SafetyMarker:
+    """A manager has reviewed the marker and keeps it: the next review date (and, if given,
+    new details). Requires a manager; a future date within two years. Causes an audit entry."""
+    if not is_manager(manager):
+        raise PermissionDenied("Only managers can review safety markers.")
+    problems = _review_date_problems(review_on, timezone.localdate(now or timezone.now()))
+    if problems:
+        raise ValidationError(problems)
+    with bind_office(manager.office, actor=manager), transaction.atomic():
+        marker = SafetyMarker.objects.select_for_update(of=("self",)).get(pk=marker.pk)
+        if marker.removed_at is not None:
+            raise ValidationError("This marker has been removed: add a new one instead")
+        if marker.kind == MarkerKind.OTHER and note is not None and not note.strip():
+            raise ValidationError({"note": "Say what the risk is"})
+        marker.review_on = review_on
+        fields = ["review_on"]
+        if note is not None:
+            marker.note = note.strip()
+            fields.append("note")
+        marker.save(update_fields=fields)
+    return marker
+
+
 def add_safety_marker(
     manager: User,
     person: Person,
@@ -100,14 +150,9 @@ def add_safety_marker(
     problems = {}
     if kind not in MarkerKind.values:
         problems["kind"] = "Choose the kind of risk"
-    if review_on is None:
-        problems["review_on"] = "Enter the date to review the marker by"
-    elif review_on <= today:
-        problems["review_on"] = "The review date must be in the future"
-    elif (review_on - today).days > 731:
-        problems["review_on"] = "Review a marker within two years"
     if kind == MarkerKind.OTHER and not note.strip():
         problems["note"] = "Say what the risk is"
+    problems.update(_review_date_problems(review_on, today))
     if problems:
         raise ValidationError(problems)
     with bind_office(manager.office, actor=manager), transaction.atomic():

@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from casewell.cases.services import get_case_for
 from casewell.jobs.services import cancel_scheduled, schedule
 from casewell.offices.models import User
 from casewell.offices.permissions import get_for, is_manager
@@ -39,6 +40,7 @@ from casewell.safety.models import (
     SafetyLogEntry,
     Tier,
 )
+from casewell.timeline.services import record_visit
 
 MIN_CHECK_IN_MINUTES = 5
 MAX_CHECK_IN_MINUTES = 24 * 60
@@ -60,6 +62,7 @@ class SessionPlan:
     map_note: str = ""
     details: str = ""
     person_id: int | None = None
+    case_id: int | None = None
 
 
 # --- Looking things up -------------------------------------------------------------------------
@@ -78,14 +81,14 @@ def get_alert_for(user: User, alert_id: Any, *, channel: str = "page") -> Safety
 def active_session_of(worker: User) -> LoneWorkingSession | None:
     return (
         LoneWorkingSession.objects.filter(worker=worker, ended_at=None)
-        .select_related("buddy", "person")
+        .select_related("buddy", "person", "case")
         .first()
     )
 
 
 def sessions_buddied_by(user: User) -> QuerySet[LoneWorkingSession]:
     return LoneWorkingSession.objects.filter(buddy=user, ended_at=None).select_related(
-        "worker", "person"
+        "worker", "person", "case"
     )
 
 
@@ -95,7 +98,7 @@ def active_sessions(user: User) -> QuerySet[LoneWorkingSession]:
         raise PermissionDenied("Only managers see every running session.")
     return (
         LoneWorkingSession.objects.filter(ended_at=None)
-        .select_related("worker", "buddy", "person")
+        .select_related("worker", "buddy", "person", "case")
         .order_by("check_in_due_at", "id")
     )
 
@@ -211,6 +214,12 @@ def _check_plan(worker: User, plan: SessionPlan, now: datetime) -> dict[str, Any
             found["person"] = get_person_for(worker, plan.person_id)
         except Http404:
             problems["person"] = "That record was not found in your office"
+    found["case"] = None
+    if plan.case_id is not None:
+        try:
+            found["case"] = get_case_for(worker, plan.case_id)
+        except Http404:
+            problems["case"] = "That case was not found in your office"
     if problems:
         raise ValidationError(problems)
     return found
@@ -241,6 +250,7 @@ def start_lone_working(
             map_note=plan.map_note.strip()[:300],
             details=plan.details.strip(),
             person=found["person"],
+            case=found["case"],
             buddy=found["buddy"],
             emergency_contact_name=found["emergency_contact_name"],
             emergency_contact_phone=found["emergency_contact_phone"],
@@ -260,7 +270,23 @@ def start_lone_working(
         )
         reschedule(session)
         _schedule_reminder(session, now)
+        if session.case is not None:
+            _note_visit_on_case(worker, session)
     return session
+
+
+def _note_visit_on_case(worker: User, session: LoneWorkingSession) -> None:
+    """The case's timeline notes the visit. Someone who may not add to the case (an intern on
+    another's case) still starts their session: safety first, the note is a courtesy."""
+    text = (
+        f"{session.get_purpose_display()} under lone working: started at "
+        f"{_clock(session.started_at)}, expected to end by {_clock(session.expected_end)}."
+    )
+    try:
+        with transaction.atomic():
+            record_visit(worker, session.case, text=text, place=session.location[:200])
+    except (PermissionDenied, ValidationError, Http404):
+        pass
 
 
 def _require_worker(worker: User, session: LoneWorkingSession) -> None:

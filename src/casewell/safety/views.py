@@ -26,25 +26,29 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from casewell.cases.services import get_case_for
 from casewell.offices.models import Office
 from casewell.offices.permissions import is_manager
 from casewell.people.phones import national_format
 from casewell.people.services import get_person_for
+from casewell.safety import evidence, handlers, markers, services, support, texts
 from casewell.safety import incidents as incident_log
-from casewell.safety import markers, services, texts
 from casewell.safety.forms import (
     ActionForm,
     CheckInForm,
     DuressPinForm,
     EmergencyContactForm,
     EndForm,
+    EvidenceForm,
     ExtendForm,
     FollowUpForm,
+    HandlerForm,
     IncidentForm,
     LadderForm,
     MarkerForm,
     MobileForm,
     StartForm,
+    SupportForm,
 )
 from casewell.safety.models import LoneWorkingSession
 
@@ -106,6 +110,10 @@ def start(request: HttpRequest) -> HttpResponse:
         ),
     }
     person = None
+    case = None
+    if request.GET.get("case"):
+        case = get_case_for(user, request.GET["case"])
+        initial["case_id"] = case.pk
     if request.GET.get("person"):
         person = get_person_for(user, request.GET["person"])
         initial["person_id"] = person.pk
@@ -121,6 +129,7 @@ def start(request: HttpRequest) -> HttpResponse:
             map_note=data["map_note"],
             details=data["details"],
             person_id=data["person_id"],
+            case_id=data["case_id"],
             expected_end=timezone.now() + timedelta(minutes=data["duration"]),
             check_in_minutes=data["check_in_minutes"],
             buddy_id=data["buddy"],
@@ -139,7 +148,9 @@ def start(request: HttpRequest) -> HttpResponse:
             return _to_session(session)
     if person is None and form.is_bound and form.cleaned_data.get("person_id"):
         person = get_person_for(user, form.cleaned_data["person_id"])
-    return render(request, "safety/start.html", {"form": form, "person": person})
+    if case is None and form.is_bound and form.cleaned_data.get("case_id"):
+        case = get_case_for(user, form.cleaned_data["case_id"])
+    return render(request, "safety/start.html", {"form": form, "person": person, "case": case})
 
 
 # --- One session -------------------------------------------------------------------------------
@@ -486,16 +497,162 @@ def incident(request: HttpRequest, incident_id: int) -> HttpResponse:
             else:
                 messages.success(request, "The follow-up has been recorded.")
                 return redirect("safety:incident", incident_id=record.pk)
+    targeted = list(record.targeted.all())
+    may_link = evidence.may_link(user, record)
     return render(
         request,
         "safety/incident.html",
         {
             "incident": record,
-            "targeted": list(record.targeted.all()),
+            "targeted": targeted,
             "form": form,
             "may_follow_up": may_follow_up,
+            "evidence": evidence.evidence_of(record),
+            "evidence_form": (
+                EvidenceForm(entries=evidence.linkable_entries(user, record)) if may_link else None
+            ),
+            "is_manager": is_manager(user),
+            "support": support.support_for(user) if user in targeted else [],
         },
     )
+
+
+@login_required
+@require_POST
+def add_evidence(request: HttpRequest, incident_id: int) -> HttpResponse:
+    user = request.user
+    record = incident_log.get_incident_for(user, incident_id)
+    if not evidence.may_link(user, record):
+        raise PermissionDenied("Only managers and whoever recorded it can add evidence.")
+    entries = evidence.linkable_entries(user, record)
+    form = EvidenceForm(request.POST, entries=entries)
+    if form.is_valid():
+        try:
+            evidence.link_evidence(
+                user,
+                record,
+                timeline_entry_id=form.cleaned_data["timeline_entry"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _show_refusal(form, error)
+        else:
+            messages.success(request, "It is kept as evidence, safe from deletion.")
+            return redirect("safety:incident", incident_id=record.pk)
+    messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("safety:incident", incident_id=record.pk)
+
+
+@login_required
+@require_POST
+def release_evidence(request: HttpRequest, evidencelink_id: int) -> HttpResponse:
+    link = evidence.get_evidence_for(request.user, evidencelink_id)
+    evidence.release_evidence(request.user, link)
+    messages.success(request, "It is no longer kept as evidence of this incident.")
+    return redirect("safety:incident", incident_id=link.incident_id)
+
+
+# --- Designated handlers -------------------------------------------------------------------
+
+
+@login_required
+def person_handler(request: HttpRequest, person_id: int) -> HttpResponse:
+    user = request.user
+    person = get_person_for(user, person_id)
+    manager = is_manager(user)
+    routing = handlers.current_handler(person)
+    form = HandlerForm(
+        request.POST if request.POST.get("form") == "route" else None,
+        office_id=user.office_id,
+        initial={"handler": routing.handler_id if routing else None},
+    )
+    if request.method == "POST":
+        if not manager:
+            raise PermissionDenied("Only managers can change who handles a person's contact.")
+        if request.POST.get("form") == "end":
+            handlers.end_routing(user, person)
+            messages.success(request, f"Contact from {person} goes to the usual staff again.")
+            return redirect("safety:person_handler", person_id=person.pk)
+        if form.is_valid():
+            try:
+                handlers.route_contact_to(
+                    user,
+                    person,
+                    handler_id=form.cleaned_data["handler"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                _show_refusal(form, error)
+            else:
+                messages.success(request, f"Contact from {person} now goes to one handler.")
+                return redirect("safety:person_handler", person_id=person.pk)
+    return render(
+        request,
+        "safety/person_handler.html",
+        {
+            "person": person,
+            "routing": routing,
+            "history": handlers.routing_history(person) if manager else [],
+            "form": form,
+            "is_manager": manager,
+        },
+    )
+
+
+# --- Support for targeted staff --------------------------------------------------------------
+
+
+@login_required
+def support_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    manager = is_manager(user)
+    form = SupportForm(_posted(request))
+    if request.method == "POST":
+        if not manager:
+            raise PermissionDenied("Only managers can change the support list.")
+        if form.is_valid():
+            try:
+                support.add_support_option(user, **form.cleaned_data)
+            except ValidationError as error:
+                _show_refusal(form, error)
+            else:
+                messages.success(request, "Added to the support list.")
+                return redirect("safety:support")
+    return render(
+        request,
+        "safety/support.html",
+        {"options": support.support_for(user), "form": form, "is_manager": manager},
+    )
+
+
+@login_required
+def support_option(request: HttpRequest, supportoption_id: int) -> HttpResponse:
+    user = request.user
+    option = support.get_support_option_for(user, supportoption_id)
+    if not is_manager(user):
+        raise PermissionDenied("Only managers can change the support list.")
+    form = SupportForm(
+        _posted(request),
+        initial={"name": option.name, "how_to_reach": option.how_to_reach, "notes": option.notes},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            support.change_support_option(user, option, **form.cleaned_data)
+        except ValidationError as error:
+            _show_refusal(form, error)
+        else:
+            messages.success(request, "The support list has been changed.")
+            return redirect("safety:support")
+    return render(request, "safety/support_option.html", {"option": option, "form": form})
+
+
+@login_required
+@require_POST
+def remove_support_option(request: HttpRequest, supportoption_id: int) -> HttpResponse:
+    option = support.get_support_option_for(request.user, supportoption_id)
+    support.remove_support_option(request.user, option)
+    messages.success(request, f"{option.name} has been taken off the support list.")
+    return redirect("safety:support")
 
 
 # --- Settings ----------------------------------------------------------------------------------

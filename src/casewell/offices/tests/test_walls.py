@@ -42,9 +42,18 @@ from casewell.people import consent as people_consent
 from casewell.people import merging as people_merging
 from casewell.people import services as people_services
 from casewell.people.models import Person
+from casewell.safety.evidence import link_evidence
+from casewell.safety.handlers import route_contact_to
 from casewell.safety.incidents import record_incident
 from casewell.safety.markers import add_safety_marker
-from casewell.safety.services import SessionPlan, press_panic, start_lone_working
+from casewell.safety.services import (
+    SessionPlan,
+    change_my_mobile,
+    press_panic,
+    start_lone_working,
+)
+from casewell.safety.support import support_for
+from casewell.safety.texts import check_in_by_reply
 from casewell.timeline.services import add_document, add_note
 
 # URL keyword arguments that are not one of our records' ids, each with why it is
@@ -170,14 +179,19 @@ def north(cast, settings, tmp_path) -> North:
     visit = start_lone_working(cast.ada, SessionPlan(
         purpose="home_visit", location="3 Kirkgate, Leeds", buddy_id=cast.wes.pk,
         expected_end=timezone.now() + timedelta(hours=2), emergency_contact_name="Sam Lovelace",
-        emergency_contact_phone="07700 900123", person_id=harriet.pk,
+        emergency_contact_phone="07700 900123", person_id=harriet.pk, case_id=damp.pk,
     ))
+    change_my_mobile(cast.ada, "07700 900555")
+    check_in_by_reply(cast.north, cast.ada.email, "OK", message_id="<north-check-in@x>")
     alarm = press_panic(cast.ada, visit)
     threat = record_incident(cast.ada, channel="call", happened_on=timezone.localdate(),
                              what_happened="Shouted threats down the phone",
                              targeted_ids=[cast.ada.pk])
     marker = add_safety_marker(cast.ben, harriet, kind="do_not_visit_alone", note="",
                                review_on=timezone.localdate() + timedelta(days=90))
+    kept = link_evidence(cast.ada, threat, timeline_entry_id=stairwell.pk, note="Threat noted")
+    route_contact_to(cast.ben, harriet, handler_id=cast.wes.pk, reason="Threatened Ada")
+    (listening, *_) = support_for(cast.ben)
     staff = [cast.ada, cast.ben, cast.mo, cast.ivy, cast.wes, cast.amir]
     strings = [
         cast.north.name, "North Ridge", "Harriet Walsh", "harriet.walsh@example.org",
@@ -188,11 +202,11 @@ def north(cast, settings, tmp_path) -> North:
     ]
     for person in staff:
         strings += [person.full_name, person.email]
-    strings += ["3 Kirkgate", "Sam Lovelace", "Shouted threats"]
+    strings += ["3 Kirkgate", "Sam Lovelace", "Shouted threats", "Threat noted", "Threatened Ada"]
     return North(
         office=cast.north,
         records={"loneworkingsession": visit, "safetyalert": alarm, "safetymarker": marker,
-                 "incident": threat,
+                 "incident": threat, "evidencelink": kept, "supportoption": listening,
                  "person": harriet, "invitation": invitation, "apitoken": api_token,
                  "user": cast.ada, "organisation": ridgeway, "contact": dorothy, "case": damp,
                  "timelineentry": stairwell, "timelineattachment": tenancy_file,

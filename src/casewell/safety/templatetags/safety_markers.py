@@ -1,6 +1,7 @@
 """Safety markers wherever a person appears.
 
-* ``{% safety_markers person %}``: one person's markers as GOV.UK warning text (one query).
+* ``{% safety_markers person %}``: one person's markers as GOV.UK warning text (one query);
+  ``{% case_safety_markers case %}`` those of everyone on a case, naming each.
 * On a list: ``{% safety_markers_of page.object_list as marked %}`` once (one query for the
   whole page, whether it lists people, cases or a case's parties), then
   ``{% safety_marker_badge marked item %}`` in each row: a red tag with words, never colour
@@ -44,3 +45,11 @@ def safety_marker_badge(marked: dict[int, list] | None, item: Any) -> dict[str, 
 
     found = [marker for pk in people_named_by(item) for marker in (marked or {}).get(pk, [])]
     return {"kinds": kinds_shown(found)}
+
+
+@register.inclusion_tag("safety/_markers.html")
+def case_safety_markers(case: Any) -> dict[str, Any]:
+    """The markers of everyone on a case, each naming its person (one query)."""
+    from casewell.safety.markers import markers_on_case
+
+    return {"markers": markers_on_case(case) if case is not None else [], "named": True}
