@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casewell.safety import views
+from casewell.safety import threat_views, views
 
 app_name = "safety"
 
@@ -17,23 +17,23 @@ urlpatterns = [
     path("alerts/<int:safetyalert_id>/", views.alert, name="alert"),
     path("alerts/<int:safetyalert_id>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("alerts/<int:safetyalert_id>/action/", views.record_action, name="record_action"),
-    path("people/<int:person_id>/markers/", views.person_markers, name="person_markers"),
-    path("markers/<int:safetymarker_id>/remove/", views.remove_marker, name="remove_marker"),
-    path("incidents/", views.incidents, name="incidents"),
-    path("incidents/new/", views.new_incident, name="new_incident"),
-    path("incidents/<int:incident_id>/", views.incident, name="incident"),
-    path("incidents/<int:incident_id>/evidence/", views.add_evidence, name="add_evidence"),
+    path("people/<int:person_id>/markers/", threat_views.person_markers, name="person_markers"),
+    path("markers/<int:safetymarker_id>/remove/", threat_views.remove_marker, name="remove_marker"),
+    path("incidents/", threat_views.incidents, name="incidents"),
+    path("incidents/new/", threat_views.new_incident, name="new_incident"),
+    path("incidents/<int:incident_id>/", threat_views.incident, name="incident"),
+    path("incidents/<int:incident_id>/evidence/", threat_views.add_evidence, name="add_evidence"),
     path(
         "evidence/<int:evidencelink_id>/release/",
-        views.release_evidence,
+        threat_views.release_evidence,
         name="release_evidence",
     ),
-    path("people/<int:person_id>/handler/", views.person_handler, name="person_handler"),
-    path("support/", views.support_list, name="support"),
-    path("support/<int:supportoption_id>/", views.support_option, name="support_option"),
+    path("people/<int:person_id>/handler/", threat_views.person_handler, name="person_handler"),
+    path("support/", threat_views.support_list, name="support"),
+    path("support/<int:supportoption_id>/", threat_views.support_option, name="support_option"),
     path(
         "support/<int:supportoption_id>/remove/",
-        views.remove_support_option,
+        threat_views.remove_support_option,
         name="remove_support_option",
     ),
     path("my-safety/", views.my_safety, name="my_safety"),
