@@ -81,6 +81,30 @@ def handled_for_case(user: User, case: Any) -> Handled | None:
     return Handled(routing.handler, may_read_contact(user, routing))
 
 
+def refuse_unless_may_read(user: User, case: Any) -> None:
+    """For routes that hand out a case's contact (the timeline API, attachment downloads):
+    PermissionDenied, naming the handler, for anyone but the handler and managers."""
+    handled = handled_for_case(user, case)
+    if handled is not None and not handled.may_read:
+        raise PermissionDenied(
+            f"Handled by {handled.handler.full_name}: contact on this case goes to them."
+        )
+
+
+def refuse_unless_may_read_attachment(user: User, timelineattachment_id: Any) -> None:
+    """``refuse_unless_may_read`` for the case an attachment is on (call it once the
+    attachment is known to be the user's to see)."""
+    from casewell.timeline.models import TimelineAttachment
+
+    attachment = (
+        TimelineAttachment.objects.filter(pk=timelineattachment_id)
+        .select_related("entry__case")
+        .first()
+    )
+    if attachment is not None:
+        refuse_unless_may_read(user, attachment.entry.case)
+
+
 def route_contact_to(
     manager: User, person: Person, *, handler_id: Any, reason: str
 ) -> DesignatedHandler:

@@ -26,6 +26,7 @@ from ninja.files import UploadedFile
 from casewell.cases.services import get_case_for
 from casewell.files.services import file_response
 from casewell.offices.models import User
+from casewell.safety.handlers import refuse_unless_may_read, refuse_unless_may_read_attachment
 from casewell.timeline import services
 from casewell.timeline.models import EntryKind, TimelineEntry
 
@@ -202,6 +203,7 @@ def entries(
 ) -> dict[str, Any]:
     user = caller(request)
     case = get_case_for(user, case_id, channel="api")
+    refuse_unless_may_read(user, case)  # a person's contact routed to one handler
     result = services.timeline_for(user, case, kinds=kind, page=page, per_page=per_page)
     return {
         "count": result.paginator.count,
@@ -278,6 +280,7 @@ def upload_document(
 )
 def entry(request: HttpRequest, timelineentry_id: int) -> dict[str, Any]:
     opened = services.open_entry(caller(request), timelineentry_id, channel="api")
+    refuse_unless_may_read(caller(request), opened.case)
     return entry_out(opened, with_sensitive_text=True)
 
 
@@ -289,4 +292,5 @@ def entry(request: HttpRequest, timelineentry_id: int) -> dict[str, Any]:
 )
 def attachment(request: HttpRequest, timelineattachment_id: int) -> HttpResponse:
     stored = services.attachment_for(caller(request), timelineattachment_id, channel="api")
+    refuse_unless_may_read_attachment(caller(request), timelineattachment_id)
     return file_response(stored)

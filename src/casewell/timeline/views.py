@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from casewell.cases.models import Case
 from casewell.cases.services import get_case_for
 from casewell.files.services import file_response
+from casewell.safety.handlers import refuse_unless_may_read_attachment
 from casewell.timeline import services
 from casewell.timeline.forms import CallForm, DocumentForm, NoteForm, VisitForm, show_errors
 from casewell.timeline.panel import panel_context
@@ -177,4 +178,5 @@ def entry(request: HttpRequest, timelineentry_id: int) -> HttpResponse:
 def attachment(request: HttpRequest, timelineattachment_id: int) -> HttpResponse:
     """Stream an attachment, decrypted, to someone who may see its case."""
     stored = services.attachment_for(request.user, timelineattachment_id)
+    refuse_unless_may_read_attachment(request.user, timelineattachment_id)
     return file_response(stored, inline=request.GET.get("view") == "1")

@@ -107,3 +107,36 @@ def test_cleo_finds_no_routing_of_norths(cast, client_for, harriet, routed):
     assert client_for(cast.cleo).post(url, {"form": "end"}).status_code == 404
     with bind_office(cast.north):
         assert handlers.designated_handler_for(harriet) == cast.wes
+
+
+def test_the_timeline_api_and_attachments_refuse_all_but_the_handler_and_managers(
+    cast, client_for, damp, routed, settings, tmp_path
+):
+    from django.test import Client
+
+    from casewell.files.testing import PDF_BYTES, upload
+    from casewell.offices.tokens import create_token
+    from casewell.timeline.services import add_document
+
+    settings.DATA_DIR = tmp_path
+    document = add_document(cast.ben, damp, upload("threat.pdf", PDF_BYTES))
+    with bind_office(cast.north):
+        attachment = document.entry_files.get()
+
+    def api(user) -> Client:
+        _record, token = create_token(user, "Tests")
+        return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    urls = (
+        f"/api/v1/timeline/cases/{damp.pk}/entries",
+        f"/api/v1/timeline/entries/{document.pk}",
+        f"/api/v1/timeline/attachments/{attachment.pk}",
+    )
+    for url in urls:
+        refused = api(cast.ada).get(url)
+        assert refused.status_code == 403 and "Handled by Wes" in refused.json()["detail"], url
+        assert api(cast.wes).get(url).status_code == 200, url
+        assert api(cast.ben).get(url).status_code == 200, url
+    page = f"/timeline/attachment/{attachment.pk}/"
+    assert client_for(cast.ada).get(page).status_code == 403
+    assert client_for(cast.wes).get(page).status_code == 200
