@@ -234,7 +234,7 @@ class BulkIn(Schema):
     action: Literal["assign", "tag", "close"]
     cases: list[int]
     assignee: int | None = None
-    team: int | None = None
+    team: int | None = None  # left out: each case keeps its team; null: no team
     tag: int | None = None
     note: str = ""
 
@@ -425,7 +425,8 @@ def counts(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, Any]:
 def bulk(request: HttpRequest, payload: BulkIn) -> Any:
     user = caller(request)
     if payload.action == "assign":
-        result = services.bulk_assign(user, payload.cases, payload.assignee, payload.team)
+        team = payload.team if "team" in payload.model_fields_set else services.KEEP_TEAM
+        result = services.bulk_assign(user, payload.cases, payload.assignee, team)
     elif payload.action == "tag":
         if payload.tag is None:
             raise DjangoValidationError({"tag": "Choose the tag to put on the cases."})

@@ -841,14 +841,25 @@ def _bulk(user: User, case_ids: Iterable[int | str], action: Any) -> BulkResult:
     return result
 
 
+KEEP_TEAM = "keep"  # bulk_assign's default: each case stays with the team it has
+
+
 def bulk_assign(
     user: User,
     case_ids: Iterable[int | str],
     assignee: User | int | None = None,
-    team: Team | int | None = None,
+    team: Team | int | str | None = KEEP_TEAM,
 ) -> BulkResult:
-    """Assign each case as ``assign_case`` would; each is checked (and refused) on its own."""
-    return _bulk(user, case_ids, lambda case: assign_case(user, case, assignee, team))
+    """Assign each case as ``assign_case`` would; each is checked (and refused) on its own.
+
+    Each case keeps its team unless ``team`` is given (None takes them from their teams).
+    """
+
+    def assign(case: Case) -> Case:
+        kept = case.team_id if isinstance(team, str) and team == KEEP_TEAM else team
+        return assign_case(user, case, assignee, kept)
+
+    return _bulk(user, case_ids, assign)
 
 
 def bulk_tag(user: User, case_ids: Iterable[int | str], tag: Tag | int) -> BulkResult:
