@@ -11,21 +11,18 @@ likely duplicates and why, unless ``confirmed_new`` is true.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
-from functools import wraps
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
+from casewell.api_common import ApiError, FieldErrors, caller, refusals_named
 from casewell.files.services import file_response
-from casewell.offices.models import User
 from casewell.offices.permissions import get_for
 from casewell.people import consent, documents, merging, services
 from casewell.people.duplicates import DuplicateMatch, duplicates_of, identity_from_details
@@ -45,15 +42,6 @@ router = Router(tags=["people"])
 
 
 # --- Shapes ---------------------------------------------------------------------------------
-
-
-class ApiError(Schema):
-    detail: str
-
-
-class FieldErrors(Schema):
-    detail: str
-    errors: dict[str, list[str]]
 
 
 class PersonOut(Schema):
@@ -316,32 +304,6 @@ class MergeOut(Schema):
 
 
 # --- Helpers ---------------------------------------------------------------------------------
-
-
-def refusals_named(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Answer a service's ValidationError as 422 JSON naming each bad field."""
-
-    @wraps(view)
-    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return view(request, *args, **kwargs)
-        except DjangoValidationError as error:
-            errors = (
-                error.message_dict if hasattr(error, "error_dict") else {"": list(error.messages)}
-            )
-            problems = "; ".join(
-                f"{name}: {' '.join(messages)}" if name else " ".join(messages)
-                for name, messages in errors.items()
-            )
-            return JsonResponse(
-                {"detail": f"The request is not valid. {problems}", "errors": errors}, status=422
-            )
-
-    return checked
-
-
-def caller(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined,return-value]
 
 
 def _person(request: HttpRequest, person_id: int) -> Person:

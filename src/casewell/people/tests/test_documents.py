@@ -104,9 +104,11 @@ def test_uploading_downloading_and_removing_on_the_person_page(cast, client_for,
     download = ada.get(f"/people/documents/{document.pk}/download/")
     assert download.status_code == 200 and streamed(download) == PDF_BYTES
     assert download["Cache-Control"] == "private, no-store"
-    assert client_for(cast.cleo).get(f"/people/documents/{document.pk}/download/").status_code == 404
+    cleo = client_for(cast.cleo)
+    assert cleo.get(f"/people/documents/{document.pk}/download/").status_code == 404
     assert ada.get(f"/people/documents/{document.pk}/remove/").status_code == 405
-    wes_refused = client_for(cast.wes).post(f"/people/documents/{document.pk}/remove/", follow=True)
+    wes = client_for(cast.wes)
+    wes_refused = wes.post(f"/people/documents/{document.pk}/remove/", follow=True)
     assert "Only whoever uploaded a document" in wes_refused.content.decode()
     ada.post(f"/people/documents/{document.pk}/remove/")
     assert "No documents are kept on this record." in ada.get(page).content.decode()
