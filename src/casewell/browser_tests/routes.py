@@ -18,7 +18,7 @@ from casewell.offices.tenancy import across_all_offices
 from casewell.testing.cast import Cast
 
 # Routes that are not pages for people (the API has its own tests; downloads are files).
-NOT_PAGES = ("api/", "timeline/attachment/")
+NOT_PAGES = ("api/", "timeline/attachment/", "people/documents/")
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
+from casewell.api_common import ApiError, FieldErrors, caller, refusals_named
 from casewell.cases import services
 from casewell.cases.models import (
     Case,
@@ -65,15 +66,6 @@ router.add_decorator(unseen_cases_are_not_found, mode="view")
 
 
 # --- Shapes ----------------------------------------------------------------------------
-
-
-class ApiError(Schema):
-    detail: str
-
-
-class FieldErrors(Schema):
-    detail: str
-    errors: dict[str, list[str]]
 
 
 class Named(Schema):
@@ -234,7 +226,7 @@ class BulkIn(Schema):
     action: Literal["assign", "tag", "close"]
     cases: list[int]
     assignee: int | None = None
-    team: int | None = None
+    team: int | None = None  # left out: each case keeps its team; null: no team
     tag: int | None = None
     note: str = ""
 
@@ -280,33 +272,6 @@ class WorkflowStatusOut(Schema):
 
 
 # --- Helpers ---------------------------------------------------------------------------
-
-
-def refusals_named(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Answer a service's ValidationError as 422 JSON naming each bad field."""
-
-    @wraps(view)
-    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return view(request, *args, **kwargs)
-        except DjangoValidationError as error:
-            errors = (
-                error.message_dict if hasattr(error, "error_dict") else {"": list(error.messages)}
-            )
-            problems = "; ".join(
-                f"{name}: {' '.join(messages)}" if name else " ".join(messages)
-                for name, messages in errors.items()
-            )
-            return JsonResponse(
-                {"detail": f"The request is not valid. {problems}", "errors": errors},
-                status=422,
-            )
-
-    return checked
-
-
-def caller(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined,return-value]
 
 
 def _detail(user: User, case: Case) -> dict[str, Any]:
@@ -425,7 +390,8 @@ def counts(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, Any]:
 def bulk(request: HttpRequest, payload: BulkIn) -> Any:
     user = caller(request)
     if payload.action == "assign":
-        result = services.bulk_assign(user, payload.cases, payload.assignee, payload.team)
+        team = payload.team if "team" in payload.model_fields_set else services.KEEP_TEAM
+        result = services.bulk_assign(user, payload.cases, payload.assignee, team)
     elif payload.action == "tag":
         if payload.tag is None:
             raise DjangoValidationError({"tag": "Choose the tag to put on the cases."})

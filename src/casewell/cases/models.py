@@ -240,7 +240,17 @@ class Case(TenantModel):
         ]
         indexes = [
             models.Index(fields=["office", "-opened_at"]),
-            models.Index(fields=["office", "status"]),
+            # Every column the case lists count by, in the order they group: the counts
+            # read this index alone, already in group order (see case_counts). Status
+            # first: so SQLite never prefers it for a page of the list, which it reads
+            # newest first from the index above.
+            models.Index(
+                fields=[
+                    "status", "office", "category", "subcategory", "assignee", "priority",
+                    "team", "due_date", "is_restricted",
+                ],
+                name="case_filter_counts",
+            ),
             models.Index(fields=["office", "assignee"]),
             models.Index(fields=["office", "due_date"]),
         ]

@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 
@@ -841,14 +841,25 @@ def _bulk(user: User, case_ids: Iterable[int | str], action: Any) -> BulkResult:
     return result
 
 
+KEEP_TEAM = "keep"  # bulk_assign's default: each case stays with the team it has
+
+
 def bulk_assign(
     user: User,
     case_ids: Iterable[int | str],
     assignee: User | int | None = None,
-    team: Team | int | None = None,
+    team: Team | int | str | None = KEEP_TEAM,
 ) -> BulkResult:
-    """Assign each case as ``assign_case`` would; each is checked (and refused) on its own."""
-    return _bulk(user, case_ids, lambda case: assign_case(user, case, assignee, team))
+    """Assign each case as ``assign_case`` would; each is checked (and refused) on its own.
+
+    Each case keeps its team unless ``team`` is given (None takes them from their teams).
+    """
+
+    def assign(case: Case) -> Case:
+        kept = case.team_id if isinstance(team, str) and team == KEEP_TEAM else team
+        return assign_case(user, case, assignee, kept)
+
+    return _bulk(user, case_ids, assign)
 
 
 def bulk_tag(user: User, case_ids: Iterable[int | str], tag: Tag | int) -> BulkResult:
@@ -961,11 +972,11 @@ def _filtered(user: User, **filters: Any) -> QuerySet[Case]:
     status = _numbers(filters["status"], "status")
     if status:
         cases = cases.filter(status_id__in=status)
-    state = filters["state"]
-    if state not in (None, "", "open", "closed"):
-        raise ValidationError({"state": "Choose open or closed."})
-    if state:
-        cases = cases.filter(status__is_closed=state == "closed")
+    closed = _closed_wanted(filters["state"])
+    if closed is not None:
+        # A join: SQLite then walks the newest-first index for a page of the list.
+        # The counts read the statuses as a subquery instead (see case_counts).
+        cases = cases.filter(status__is_closed=closed)
     category = _numbers(filters["category"], "category")
     if category:
         cases = cases.filter(Q(category_id__in=category) | Q(subcategory_id__in=category))
@@ -995,7 +1006,7 @@ def _filtered(user: User, **filters: Any) -> QuerySet[Case]:
         )
     overdue = filters["overdue"]
     if overdue is not None:
-        late = Q(due_date__lt=office_today(user.office), status__is_closed=False)
+        late = _late(user)
         cases = cases.filter(late) if overdue else cases.exclude(late)
     text = " ".join(str(filters["text"] or "").split())
     for word in text.split():
@@ -1013,6 +1024,24 @@ def _filtered(user: User, **filters: Any) -> QuerySet[Case]:
 FACETS = ("status", "category", "assignee", "tag", "priority", "team")
 
 
+def _closed_wanted(state: str | None) -> bool | None:
+    """``state`` as the lists take it: "open", "closed" or nothing (both)."""
+    if state not in (None, "", "open", "closed"):
+        raise ValidationError({"state": "Choose open or closed."})
+    return state == "closed" if state else None
+
+
+def _statuses(*, closed: bool | None) -> QuerySet[CaseStatus]:
+    """Closed or open statuses (None: all), as a subquery: the counts read only cases."""
+    statuses = CaseStatus.all_offices.all()
+    return (statuses if closed is None else statuses.filter(is_closed=closed)).values("pk")
+
+
+def _late(user: User) -> Q:
+    """Open cases past their due date, in the user's office's calendar."""
+    return Q(due_date__lt=office_today(user.office), status_id__in=_statuses(closed=False))
+
+
 def case_counts(user: User, **filters: Any) -> dict[str, Any]:
     """How many cases each filter option would find, given the other filters chosen.
 
@@ -1020,43 +1049,141 @@ def case_counts(user: User, **filters: Any) -> dict[str, Any]:
     {category id: n} (sub-categories counted under their own id too), "assignee":
     {user id or None: n}, "tag": {tag id: n}, "priority": {number: n},
     "team": {team id or None: n}}``. Only cases the user may see are counted.
-    A fixed number of queries, however many cases.
+
+    Two queries however many cases: the cases matching the filters that are not
+    counted (state, text, mine, my teams) are grouped once by every counted column,
+    and their tags once; each count then applies the *other* chosen filters to
+    those groups here, so no option's count needs a scan of its own.
     """
     filters.pop("sort", None)
-    base = {name: filters.get(name) for name in (*FACETS, "state", "overdue", "text")}
-    base.update(mine=filters.get("mine", False), my_teams=filters.get("my_teams", False))
-
-    def without(name: str) -> QuerySet[Case]:
-        return _filtered(user, **(base | {name: None})).order_by()
-
-    counts: dict[str, Any] = {"total": _filtered(user, **base).order_by().count()}
-    late = without("overdue").filter(
-        due_date__lt=office_today(user.office), status__is_closed=False
+    scan = _filtered(
+        user,
+        **dict.fromkeys(FACETS),
+        state=None,
+        overdue=None,
+        text=filters.get("text"),
+        mine=filters.get("mine", False),
+        my_teams=filters.get("my_teams", False),
+    ).order_by()
+    # Always through the statuses, even for every state: the counts then read one
+    # range of the counting index per status, already in group order.
+    scan = scan.filter(status_id__in=_statuses(closed=_closed_wanted(filters.get("state"))))
+    chosen = _ChosenFacets.read(filters)
+    late = _late(user)
+    tagged = Q(Exists(CaseTag.all_offices.filter(case=OuterRef("pk"), tag_id__in=chosen.tags)))
+    rows = list(
+        scan.values(*COUNTED_COLUMNS).annotate(
+            n=Count("id"),
+            late=Count("id", filter=late),
+            tagged=Count("id", filter=tagged) if chosen.tags else Value(0),
+            tagged_late=Count("id", filter=tagged & late) if chosen.tags else Value(0),
+        )
     )
-    counts["overdue"] = late.count()
+    tag_rows = (
+        scan.filter(tags__isnull=False)
+        .values("tags", *COUNTED_COLUMNS)
+        .annotate(n=Count("id"), late=Count("id", filter=late))
+    )
+    counts: dict[str, Any] = {
+        "total": sum(chosen.matching(row) for row in rows),
+        "overdue": sum(chosen.matching(row, ignoring="overdue", overdue=True) for row in rows),
+    }
     for name, column in (
         ("status", "status_id"),
         ("assignee", "assignee_id"),
         ("priority", "priority"),
         ("team", "team_id"),
     ):
-        rows = without(name).values(column).annotate(n=Count("id")).order_by()
-        counts[name] = {row[column]: row["n"] for row in rows}
-    categories: dict[int, int] = {}
-    for column in ("category_id", "subcategory_id"):
-        rows = without("category").values(column).annotate(n=Count("id")).order_by()
-        for row in rows:
-            if row[column] is not None:
-                categories[row[column]] = categories.get(row[column], 0) + row["n"]
-    counts["category"] = categories
-    tagged = (
-        CaseTag.all_offices.filter(case__in=without("tag").values("pk"))
-        .values("tag_id")
-        .annotate(n=Count("id"))
-        .order_by()
+        counts[name] = _tally(rows, chosen, name, lambda row, column=column: [row[column]])
+    counts["category"] = _tally(
+        rows,
+        chosen,
+        "category",
+        lambda row: [id_ for id_ in (row["category_id"], row["subcategory_id"]) if id_],
     )
-    counts["tag"] = {row["tag_id"]: row["n"] for row in tagged}
+    counts["tag"] = _tally(tag_rows, chosen, "tag", lambda row: [row["tags"]])
     return counts
+
+
+# The columns case_counts groups by, in the order of the index that holds them.
+COUNTED_COLUMNS = (
+    "status_id", "category_id", "subcategory_id", "assignee_id", "priority", "team_id"
+)
+
+
+def _tally(
+    rows: Iterable[dict[str, Any]],
+    chosen: _ChosenFacets,
+    facet: str,
+    keys_of: Any,
+) -> dict[Any, int]:
+    """Each option's count for one filter: the cases every other chosen filter admits."""
+    tally: dict[Any, int] = {}
+    for row in rows:
+        matching = chosen.matching(row, ignoring=facet)
+        if matching:
+            for key in keys_of(row):
+                tally[key] = tally.get(key, 0) + matching
+    return tally
+
+
+@dataclass(frozen=True)
+class _ChosenFacets:
+    """The counted filters' chosen options, applied in Python to a group of cases.
+
+    Mirrors the same filters in ``_filtered`` (which applies them in SQL). A group is
+    cases alike in every counted column, with how many of them are late and tagged.
+    """
+
+    status: frozenset[int]
+    category: frozenset[int]
+    assignee: frozenset[int | None]
+    tags: tuple[int, ...]
+    priority: frozenset[int]
+    team: frozenset[int]
+    overdue: bool | None
+
+    @classmethod
+    def read(cls, filters: dict[str, Any]) -> _ChosenFacets:
+        assignees = _ids(filters.get("assignee"))
+        return cls(
+            status=frozenset(_numbers(filters.get("status"), "status")),
+            category=frozenset(_numbers(filters.get("category"), "category")),
+            assignee=frozenset(
+                [None] * (NOBODY in assignees)
+                + _numbers([a for a in assignees if a != NOBODY], "assignee")
+            ),
+            tags=tuple(_numbers(filters.get("tag"), "tag")),
+            priority=frozenset(_priority(value) for value in _ids(filters.get("priority"))),
+            team=frozenset(_numbers(filters.get("team"), "team")),
+            overdue=filters.get("overdue"),
+        )
+
+    def matching(
+        self, row: dict[str, Any], *, ignoring: str = "", overdue: bool | None = None
+    ) -> int:
+        """How many of the group's cases pass every chosen filter but ``ignoring``."""
+        if not (
+            (ignoring == "status" or not self.status or row["status_id"] in self.status)
+            and (
+                ignoring == "category"
+                or not self.category
+                or row["category_id"] in self.category
+                or row["subcategory_id"] in self.category
+            )
+            and (ignoring == "assignee" or not self.assignee or row["assignee_id"] in self.assignee)
+            and (ignoring == "priority" or not self.priority or row["priority"] in self.priority)
+            and (ignoring == "team" or not self.team or row["team_id"] in self.team)
+        ):
+            return 0
+        overdue = self.overdue if overdue is None and ignoring != "overdue" else overdue
+        tagged = bool(self.tags) and ignoring != "tag"
+        everyone, late = (
+            (row["tagged"], row["tagged_late"]) if tagged else (row["n"], row["late"])
+        )
+        if overdue is None:
+            return everyone
+        return late if overdue else everyone - late
 
 
 def get_case_for(user: User, case_id: Any, channel: str = "page") -> Case:

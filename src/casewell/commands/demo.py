@@ -68,8 +68,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
 
     demo = _generate(args.size, args.seed)
-    print(f'Created the demo office "{demo.office.name}" with {len(demo.sign_ins)} staff '
-          f"and {demo.people} {demo.office.vocabulary.people}.")
+    print(f'Created the demo office "{demo.office.name}" with {len(demo.sign_ins)} staff, '
+          f"{demo.people} {demo.office.vocabulary.people} and {demo.cases} cases.")
     print_sign_ins(demo.sign_ins)
     return 0
 

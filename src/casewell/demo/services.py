@@ -18,7 +18,11 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from casewell.demo import DEFAULT_SEED, DEFAULT_SIZE
+from casewell.demo.cases import add_demo_cases
 from casewell.demo.people import PeopleMaker
+from casewell.directory.importing import SAMPLE as SAMPLE_DIRECTORY
+from casewell.directory.importing import import_central_directory_file
+from casewell.directory.models import CentralOrganisation
 from casewell.offices.audit import record_event
 from casewell.offices.models import AuditEntry, Nation, Office, Role, User, role_label
 from casewell.offices.services import add_staff_member, create_office
@@ -31,6 +35,7 @@ DEMO_REFERENCE_PREFIX = "DEM"
 DEMO_EMAIL_DOMAIN = "demo.casewell.test"  # .test is reserved: no mail can reach it
 DEMO_PASSWORD = "casewell-demo-only"  # noqa: S105 - published on purpose, demo only
 BATCH_SIZE = 2000
+CASES_PER_PERSON = 3  # one case for every third constituent, as offices roughly see
 
 # A dozen staff covering every role, as a constituency office is usually staffed.
 DEMO_STAFF: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -67,6 +72,7 @@ class DemoOffice:
     office: Office
     sign_ins: tuple[DemoSignIn, ...]
     people: int
+    cases: int = 0
 
 
 def demo_email(full_name: str, domain: str = DEMO_EMAIL_DOMAIN) -> str:
@@ -133,7 +139,15 @@ def generate_demo_office(
                 detail=f"Demo office created with {size} made-up people (not real people).",
             )
         people = add_demo_people(office, count=size, seed=seed, progress=progress)
-    return DemoOffice(office=office, sign_ins=tuple(demo_sign_ins(office)), people=people)
+        with bind_office(office):
+            person_ids = list(Person.objects.values_list("pk", flat=True))
+        cases = add_demo_cases(office, person_ids, count=size // CASES_PER_PERSON, seed=seed)
+        if not CentralOrganisation.objects.exists():
+            # Offices share the installation's directory: a demo starts with the sample one.
+            import_central_directory_file(SAMPLE_DIRECTORY)
+    return DemoOffice(
+        office=office, sign_ins=tuple(demo_sign_ins(office)), people=people, cases=cases
+    )
 
 
 def demo_sign_ins(office: Office) -> list[DemoSignIn]:

@@ -14,13 +14,13 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, JsonResponse
 from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
+from casewell.api_common import ApiError, FieldErrors, caller, refusals_named
 from casewell.directory import services
 from casewell.directory.models import (
     CentralContact,
@@ -29,18 +29,8 @@ from casewell.directory.models import (
     OrganisationDetails,
     OrganisationKind,
 )
-from casewell.offices.models import User
 
 router = Router(tags=["directory"])
-
-
-class ApiError(Schema):
-    detail: str
-
-
-class FieldErrors(Schema):
-    detail: str
-    errors: dict[str, list[str]]
 
 
 class EntryOut(Schema):
@@ -172,29 +162,6 @@ class ContactChange(Schema):
     postcode: str | None = None
 
 
-def refusals_named(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Answer a service's ValidationError as 422 JSON naming each bad field."""
-
-    @wraps(view)
-    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return view(request, *args, **kwargs)
-        except ValidationError as error:
-            errors = (
-                error.message_dict if hasattr(error, "error_dict") else {"": list(error.messages)}
-            )
-            problems = "; ".join(
-                f"{name}: {' '.join(messages)}" if name else " ".join(messages)
-                for name, messages in errors.items()
-            )
-            return JsonResponse(
-                {"detail": f"The request is not valid. {problems}", "errors": errors},
-                status=422,
-            )
-
-    return checked
-
-
 def unknown_central_entries_are_not_found(run: Callable[..., Any]) -> Callable[..., Any]:
     """404 for a made-up central key before the body is read, as for any unknown record."""
 
@@ -218,10 +185,6 @@ router.add_decorator(unknown_central_entries_are_not_found, mode="view")
 
 
 KINDS = f"^({'|'.join(OrganisationKind.values)})?$"
-
-
-def caller(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined,return-value]
 
 
 def _contact(contact: Contact | CentralContact) -> dict[str, Any]:

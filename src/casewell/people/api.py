@@ -11,22 +11,20 @@ likely duplicates and why, unless ``confirmed_new`` is true.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
-from functools import wraps
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
-from casewell.offices.models import User
+from casewell.api_common import ApiError, FieldErrors, caller, refusals_named
+from casewell.files.services import file_response
 from casewell.offices.permissions import get_for
-from casewell.people import consent, merging, services
+from casewell.people import consent, documents, merging, services
 from casewell.people.duplicates import DuplicateMatch, duplicates_of, identity_from_details
 from casewell.people.duplicates import likely_duplicates as find_likely_duplicates
 from casewell.people.models import (
@@ -44,15 +42,6 @@ router = Router(tags=["people"])
 
 
 # --- Shapes ---------------------------------------------------------------------------------
-
-
-class ApiError(Schema):
-    detail: str
-
-
-class FieldErrors(Schema):
-    detail: str
-    errors: dict[str, list[str]]
 
 
 class PersonOut(Schema):
@@ -122,6 +111,32 @@ class AddressOut(Schema):
     postcode: str
     is_current: bool
     added_at: datetime
+
+
+class DocumentOut(Schema):
+    id: int
+    name: str
+    description: str
+    content_type: str
+    size: int
+    uploaded_at: datetime
+    uploaded_by: str | None
+
+    @staticmethod
+    def resolve_name(document: Any) -> str:
+        return document.stored_file.original_name
+
+    @staticmethod
+    def resolve_content_type(document: Any) -> str:
+        return document.stored_file.content_type
+
+    @staticmethod
+    def resolve_size(document: Any) -> int:
+        return document.stored_file.size
+
+    @staticmethod
+    def resolve_uploaded_by(document: Any) -> str | None:
+        return document.uploaded_by.full_name if document.uploaded_by else None
 
 
 class AddressIn(Schema):
@@ -289,32 +304,6 @@ class MergeOut(Schema):
 
 
 # --- Helpers ---------------------------------------------------------------------------------
-
-
-def refusals_named(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Answer a service's ValidationError as 422 JSON naming each bad field."""
-
-    @wraps(view)
-    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return view(request, *args, **kwargs)
-        except DjangoValidationError as error:
-            errors = (
-                error.message_dict if hasattr(error, "error_dict") else {"": list(error.messages)}
-            )
-            problems = "; ".join(
-                f"{name}: {' '.join(messages)}" if name else " ".join(messages)
-                for name, messages in errors.items()
-            )
-            return JsonResponse(
-                {"detail": f"The request is not valid. {problems}", "errors": errors}, status=422
-            )
-
-    return checked
-
-
-def caller(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined,return-value]
 
 
 def _person(request: HttpRequest, person_id: int) -> Person:
@@ -719,3 +708,58 @@ def withdraw_permission_form(request: HttpRequest, permissionform_id: int) -> An
     form = get_for(caller(request), PermissionForm, permissionform_id, channel="api")
     consent.withdraw_permission_form(caller(request), form)
     return form
+
+
+# --- Documents on the record --------------------------------------------------------------------
+
+
+@router.get(
+    "/{person_id}/documents",
+    url_name="people_documents",
+    response={200: list[DocumentOut], 404: ApiError},
+    summary="The documents kept on a person's record, newest first",
+)
+def person_documents(request: HttpRequest, person_id: int) -> Any:
+    person = _person(request, person_id)
+    return list(person.documents.select_related("stored_file", "uploaded_by"))
+
+
+@router.post(
+    "/{person_id}/documents",
+    url_name="people_documents",
+    response={201: DocumentOut, **RESPONSES},
+    summary="Upload a document (multipart: file, description); checked by its contents",
+)
+@refusals_named
+def add_person_document(
+    request: HttpRequest,
+    person_id: int,
+    file: UploadedFile = File(...),  # noqa: B008 - ninja's way of declaring a file
+    description: str = Form(""),  # noqa: B008
+) -> Any:
+    person = _person(request, person_id)
+    return Status(
+        201, documents.add_document(caller(request), person, file, description=description)
+    )
+
+
+@router.get(
+    "/documents/{persondocument_id}/file",
+    response={200: None, 404: ApiError},
+    summary="The document itself, decrypted",
+)
+def person_document_file(request: HttpRequest, persondocument_id: int) -> Any:
+    document = documents.get_document_for(caller(request), persondocument_id, channel="api")
+    return file_response(document.stored_file)
+
+
+@router.delete(
+    "/documents/{persondocument_id}",
+    response={204: None, **RESPONSES},
+    summary="Remove a document (whoever uploaded it, or a manager)",
+)
+@refusals_named
+def remove_person_document(request: HttpRequest, persondocument_id: int) -> Any:
+    document = documents.get_document_for(caller(request), persondocument_id, channel="api")
+    documents.remove_document(caller(request), document)
+    return Status(204, None)

@@ -273,3 +273,19 @@ class ScanForm(forms.Form):
         what="date signed",
         help_text="If it has not been recorded yet. For example, 27 3 2026",
     )
+
+
+class DocumentForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a file",
+        required=True,
+        error_messages={"required": "Choose the file to upload"},
+        help_text="A PDF, an image, a Word, Excel or OpenDocument document, or a text file",
+    )
+    description = forms.CharField(
+        label="What is it? (optional)",
+        required=False,
+        max_length=300,
+        help_text="For example, tenancy agreement",
+        error_messages={"max_length": "Describe it in 300 characters or fewer"},
+    )

@@ -306,3 +306,25 @@ class PersonMerge(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.merged} merged into {self.kept}"
+
+
+class PersonDocument(TenantModel):
+    """A file kept on a person's record (a letter they brought in, a tenancy agreement).
+
+    The bytes are checked, encrypted and streamed back by the files domain; this row
+    says whose it is and why it is here.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="documents")
+    stored_file = models.OneToOneField(
+        "files.StoredFile", on_delete=models.PROTECT, related_name="+"
+    )
+    description = models.CharField(max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.description or self.stored_file.original_name

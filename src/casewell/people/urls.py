@@ -46,4 +46,13 @@ urlpatterns = [
         name="permission_withdraw",
     ),
     path("merges/<int:personmerge_id>/undo/", views.unmerge, name="unmerge"),
+    path("<int:person_id>/documents/add/", views.document_add, name="document_add"),
+    path(
+        "documents/<int:persondocument_id>/download/",
+        views.document_download,
+        name="document_download",
+    ),
+    path(
+        "documents/<int:persondocument_id>/remove/", views.document_remove, name="document_remove"
+    ),
 ]

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,11 +23,12 @@ from django.views.decorators.http import require_POST
 
 from casewell.files.services import file_response
 from casewell.offices.permissions import get_for, is_manager
-from casewell.people import consent, merging, services
+from casewell.people import consent, documents, merging, services
 from casewell.people.duplicates import duplicates_of, identity_from_details, likely_duplicates
 from casewell.people.forms import (
     AddressForm,
     AuthorityForm,
+    DocumentForm,
     EmailForm,
     NewPersonForm,
     PermissionFormForm,
@@ -147,6 +149,9 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
                     "recorded_at",
                     "agencies",
                 )
+            ),
+            "documents": list(
+                person.documents.select_related("stored_file", "uploaded_by")
             ),
             "merged_people": list(person.merged_people.all()),
             "merges": list(
@@ -607,3 +612,50 @@ def unmerge(request: HttpRequest, personmerge_id: int) -> HttpResponse:
             "deadline": merging.undo_deadline(record),
         },
     )
+
+
+# --- Documents on the record --------------------------------------------------------------------
+
+
+@login_required
+def document_add(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = _person(request, person_id)
+    form = DocumentForm(_posted(request), request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            documents.add_document(
+                request.user,
+                person,
+                form.cleaned_data["file"],
+                description=form.cleaned_data["description"],
+            )
+        except ValidationError as error:
+            _show_refusal(form, error)
+        else:
+            messages.success(request, "The document has been uploaded.")
+            return _to_person(person, "documents")
+    return render(
+        request,
+        "people/document_add.html",
+        {"person": person, "form": form, "max_upload_mb": settings.MAX_UPLOAD_MB},
+    )
+
+
+@login_required
+def document_download(request: HttpRequest, persondocument_id: int) -> HttpResponse:
+    """The document, decrypted and streamed, only after its person was found visible."""
+    document = documents.get_document_for(request.user, persondocument_id)
+    return file_response(document.stored_file)
+
+
+@login_required
+@require_POST
+def document_remove(request: HttpRequest, persondocument_id: int) -> HttpResponse:
+    document = documents.get_document_for(request.user, persondocument_id)
+    try:
+        documents.remove_document(request.user, document)
+    except (PermissionDenied, ValidationError) as refusal:
+        messages.error(request, " ".join(getattr(refusal, "messages", [str(refusal)])))
+    else:
+        messages.success(request, "The document has been removed.")
+    return _to_person(document.person, "documents")

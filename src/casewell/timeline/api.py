@@ -12,20 +12,17 @@ entry itself returns it and writes the reading to the access log.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from functools import wraps
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
+from casewell.api_common import ApiError, FieldErrors, caller, refusals_named
 from casewell.cases.services import get_case_for
 from casewell.files.services import file_response
-from casewell.offices.models import User
 from casewell.safety.handlers import refuse_unless_may_read, refuse_unless_may_read_attachment
 from casewell.timeline import services
 from casewell.timeline.models import EntryKind, TimelineEntry
@@ -34,15 +31,6 @@ router = Router(tags=["timeline"])
 
 
 # --- Shapes ----------------------------------------------------------------------------
-
-
-class ApiError(Schema):
-    detail: str
-
-
-class FieldErrors(Schema):
-    detail: str
-    errors: dict[str, list[str]]
 
 
 class Author(Schema):
@@ -110,32 +98,6 @@ class VisitIn(Schema):
 
 
 # --- Helpers ---------------------------------------------------------------------------
-
-
-def refusals_named(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Answer a service's ValidationError as 422 JSON naming each bad field."""
-
-    @wraps(view)
-    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return view(request, *args, **kwargs)
-        except DjangoValidationError as error:
-            errors = (
-                error.message_dict if hasattr(error, "error_dict") else {"": list(error.messages)}
-            )
-            problems = "; ".join(
-                f"{name}: {' '.join(messages)}" if name else " ".join(messages)
-                for name, messages in errors.items()
-            )
-            return JsonResponse(
-                {"detail": f"The request is not valid. {problems}", "errors": errors}, status=422
-            )
-
-    return checked
-
-
-def caller(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined,return-value]
 
 
 def entry_out(entry: TimelineEntry, *, with_sensitive_text: bool = False) -> dict[str, Any]:

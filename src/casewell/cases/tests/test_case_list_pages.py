@@ -300,6 +300,16 @@ def test_bulk_assign_gives_every_selected_case_to_someone(cast, client_for, thre
         ) == {cast.wes.pk}
 
 
+def test_bulk_assign_keeps_each_case_in_its_team(cast, client_for, three):
+    damp, benefits, _closed = three
+    housing = create_team(cast.ben, "Housing team", members=[cast.wes])
+    services.assign_case(cast.ben, damp, assignee=cast.ada, team=housing)
+    bulk(client_for(cast.ada), "assign", [damp, benefits], assignee=cast.wes.pk)
+    with bind_office(cast.north):
+        teams = dict(Case.objects.filter(pk__in=[damp.pk, benefits.pk]).values_list("pk", "team"))
+    assert teams == {damp.pk: housing.pk, benefits.pk: None}
+
+
 def test_bulk_actions_say_which_cases_were_refused_and_why(cast, client_for, three):
     damp, benefits, closed = three
     page = bulk(client_for(cast.ada), "close", [damp, closed, 999999]).content.decode()

@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from casewell.cases.models import Case
 from casewell.cases.services import open_case, restrict_case
+from casewell.offices.services import create_team
+from casewell.offices.tenancy import bind_office
 from casewell.offices.tokens import create_token
 
 
@@ -184,3 +187,25 @@ def test_cleo_gets_404_for_norths_cases_on_every_route(cast, north_cases, api_fo
         content_type="application/json",
     ).json()
     assert bulk["done"] == 0
+
+
+def test_bulk_assign_keeps_teams_unless_a_team_is_given(cast, north_cases, api_for):
+    housing = create_team(cast.ben, "Housing team", members=[cast.wes])
+    case = open_case(cast.ada, summary="Damp", category=north_cases.housing, team=housing)
+    ben = api_for(cast.ben)
+
+    def assign(**body):
+        return ben.post(
+            "/api/v1/cases/bulk",
+            {"action": "assign", "cases": [case.pk], **body},
+            content_type="application/json",
+        ).json()
+
+    def team_now():
+        with bind_office(cast.north):
+            return Case.objects.get(pk=case.pk).team_id
+
+    assert assign(assignee=cast.wes.pk)["done"] == 1
+    assert team_now() == housing.pk
+    assert assign(assignee=cast.wes.pk, team=None)["done"] == 1
+    assert team_now() is None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
@@ -16,6 +18,7 @@ from casewell.cases.services import (
     create_tag,
     find_cases,
     open_case,
+    restrict_case,
     tag_case,
 )
 from casewell.offices.services import create_team
@@ -213,3 +216,73 @@ def test_a_page_of_cases_costs_the_same_queries_for_5_or_50_cases(cast, north_ca
     fifty_counting, counts = cost(counting)
     assert counts["total"] == 50
     assert fifty_counting == five_counting
+
+
+@time_machine.travel("2026-03-20 09:00 +0000", tick=False)
+@pytest.mark.parametrize("user_name", ["ben", "ada", "ivy"])
+def test_counts_agree_with_finding_each_option_for_any_mix_of_filters(
+    cast, north_cases, user_name
+):
+    """Each count is what choosing that option (with the other filters) would list."""
+    chance = random.Random(20261202)
+    team = create_team(cast.ben, "Mixed team", members=[cast.ivy])
+    tags = [create_tag(cast.ben, name) for name in ("Urgent post", "MP letter")]
+    categories = [
+        (north_cases.housing, None),
+        (north_cases.housing, north_cases.homelessness),
+        (north_cases.benefits, north_cases.universal_credit),
+    ]
+    for number in range(40):
+        category, subcategory = chance.choice(categories)
+        case = open_case(
+            cast.ben,
+            summary=f"Case {number}",
+            category=category,
+            subcategory=subcategory,
+            assignee=chance.choice([None, cast.ada, cast.wes, cast.ivy]),
+            team=chance.choice([None, team]),
+            priority=chance.choice(list(Priority)),
+            due_date=chance.choice([None, "2026-03-01", "2026-04-01"]),
+        )
+        for tag in chance.sample(tags, chance.randint(0, 2)):
+            tag_case(cast.ben, case, tag)
+        if chance.random() < 0.25:
+            close_case(cast.ben, case)
+        if chance.random() < 0.2:
+            restrict_case(cast.ben, case, [cast.wes])
+    user = getattr(cast, user_name)
+    options = {
+        "status": [status.pk for status in north_cases.statuses.values()],
+        "category": [north_cases.housing.pk, north_cases.homelessness.pk,
+                     north_cases.benefits.pk, north_cases.universal_credit.pk],
+        "assignee": [NOBODY, cast.ada.pk, cast.wes.pk, cast.ivy.pk],
+        "tag": [tag.pk for tag in tags],
+        "priority": [int(priority) for priority in Priority],
+        "team": [team.pk],
+    }
+
+    def listed(**filters):
+        with bind_office(user.office, actor=user):
+            return find_cases(user, **filters).count()
+
+    for _ in range(12):
+        filters = {
+            name: chance.sample(values, min(len(values), chance.randint(1, 2)))
+            for name, values in options.items()
+            if chance.random() < 0.4
+        }
+        filters.update(
+            state=chance.choice([None, "open", "closed"]),
+            overdue=chance.choice([None, True, False]),
+        )
+        with bind_office(user.office, actor=user):
+            counts = case_counts(user, **filters)
+        assert counts["total"] == listed(**filters), filters
+        assert counts["overdue"] == listed(**(filters | {"overdue": True})), filters
+        for name, values in options.items():
+            expected = {
+                (None if value == NOBODY else value): listed(**(filters | {name: [value]}))
+                for value in values
+            }
+            given = {key: count for key, count in counts[name].items() if key in expected}
+            assert given == {key: n for key, n in expected.items() if n}, (name, filters)

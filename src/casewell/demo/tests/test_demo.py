@@ -5,6 +5,8 @@ import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 
+from casewell.cases.models import Case
+from casewell.cases.services import find_cases, open_case
 from casewell.cli import main
 from casewell.demo import constituency
 from casewell.demo.people import PeopleMaker
@@ -15,9 +17,11 @@ from casewell.demo.services import (
     find_demo_office,
     generate_demo_office,
 )
+from casewell.directory.models import CentralOrganisation
 from casewell.offices.models import Office, Role, User
 from casewell.offices.tenancy import across_all_offices, bind_office
 from casewell.people.models import Person
+from casewell.timeline.models import TimelineEntry
 
 # The shape of a British postcode (outward code, space, inward code).
 POSTCODE = re.compile(
@@ -152,3 +156,24 @@ def test_casewell_demo_refuses_to_make_a_second_demo_office(capsys):
 
     assert "exists already" in capsys.readouterr().out
     assert counts() == created
+
+
+@pytest.mark.django_db
+def test_the_demo_office_has_cases_at_every_stage_and_the_sample_directory():
+    demo = generate_demo_office(size=300, seed=3)
+    office = demo.office
+    assert demo.cases == 100
+    priya = User.objects.get(office=office, full_name="Priya Sharma")
+    with bind_office(office, actor=priya):
+        cases = list(Case.objects.select_related("status", "subcategory"))
+        assert len(cases) == 100
+        assert {case.status.is_closed for case in cases} == {True, False}
+        assert all(case.subcategory and case.parties.exists() for case in cases[:10])
+        references = {case.reference for case in cases}
+        assert len(references) == 100
+        # A case opened now carries on from the demo's numbers.
+        opened = open_case(priya, summary="New enquiry", category=cases[0].category)
+        assert opened.reference not in references
+        assert TimelineEntry.objects.filter(kind="note").exists()
+        assert find_cases(priya, state="open").exists()
+    assert CentralOrganisation.objects.exists()

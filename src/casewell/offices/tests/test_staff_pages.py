@@ -1,5 +1,7 @@
 """Administrators manage their office's staff and details; nobody else may, nor another office's."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -238,3 +240,20 @@ def test_a_pending_invitation_is_listed_with_its_roles_in_the_offices_words(cast
     invite_staff(cast.cleo, email="lead@example.org", full_name="Lee Lead", roles=[Role.MEMBER])
     page = client_for(cast.cleo).get("/office/invitations/").content.decode()
     assert "Lee Lead" in page and "Service lead" in page
+
+
+def _current_navigation(page: str) -> list[str]:
+    main = page.split('aria-label="Main"')[1].split("</nav>")[0]
+    return re.findall(r'aria-current="page">([^<]+)</a>', main)
+
+
+def test_everyone_reaches_the_directory_and_managers_the_case_settings(cast, client_for):
+    ada_home = client_for(cast.ada).get("/").content.decode()
+    assert 'href="/directory/"' in ada_home and "Case settings</a>" not in ada_home
+    ben = client_for(cast.ben)  # a manager
+    assert "Case settings</a>" in ben.get("/").content.decode()
+    assert _current_navigation(ben.get("/cases/settings/teams/").content.decode()) == [
+        "Case settings"
+    ]
+    assert _current_navigation(ben.get("/cases/").content.decode()) == ["Cases"]
+    assert _current_navigation(ben.get("/directory/").content.decode()) == ["Directory"]

@@ -39,6 +39,7 @@ from casewell.offices.services import create_team
 from casewell.offices.tenancy import across_all_offices, bind_office
 from casewell.offices.tokens import create_token
 from casewell.people import consent as people_consent
+from casewell.people import documents as people_documents
 from casewell.people import merging as people_merging
 from casewell.people import services as people_services
 from casewell.people.models import Person
@@ -174,6 +175,9 @@ def north(cast, settings, tmp_path) -> North:
     settings.DATA_DIR = tmp_path
     stairwell = add_note(cast.ada, damp, "Landlord threatened her in the stairwell", sensitive=True)
     tenancy = add_document(cast.ada, damp, upload("Walsh tenancy.pdf", PDF_BYTES))
+    people_records["persondocument"] = people_documents.add_document(
+        cast.ada, harriet, upload("Walsh passport.pdf", PDF_BYTES)
+    )
     with bind_office(cast.north):
         tenancy_file = tenancy.entry_files.get()
     visit = start_lone_working(cast.ada, SessionPlan(
@@ -199,6 +203,7 @@ def north(cast, settings, tmp_path) -> North:
         "North's export script", "Ridgeway Tenants Trust", "Dorothy Kettering",
         "Damp in Harriet", damp.reference, "Tom Walsh", "Hattie Walsh",
         "Northern damp", "North housing team", "Landlord threatened her", "Walsh tenancy.pdf",
+        "Walsh passport.pdf",
     ]
     for person in staff:
         strings += [person.full_name, person.email]
