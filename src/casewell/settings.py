@@ -92,6 +92,14 @@ ENCRYPTION_KEYS = _required_key(
 # Uploaded files larger than this are refused with a message saying so.
 MAX_UPLOAD_MB = read_int("CASEWELL_MAX_UPLOAD_MB", 20, minimum=1, maximum=2048)
 
+# Incoming mail past any of these is quarantined with the limit named (never dropped).
+MAIL_MAX_MB = read_int("CASEWELL_MAIL_MAX_MB", 50, minimum=1, maximum=2048)
+MAIL_MAX_DEPTH = read_int("CASEWELL_MAIL_MAX_DEPTH", 20, minimum=2, maximum=500)
+MAIL_MAX_PARTS = read_int("CASEWELL_MAIL_MAX_PARTS", 500, minimum=1, maximum=100000)
+MAIL_MAX_HEADER_LENGTH = read_int(
+    "CASEWELL_MAIL_MAX_HEADER_LENGTH", 65536, minimum=1000, maximum=10_000_000
+)
+
 ALLOWED_HOSTS = read_list(
     "CASEWELL_ALLOWED_HOSTS", [] if HOSTED else ["127.0.0.1", "localhost", "[::1]"]
 )
@@ -149,6 +157,7 @@ INSTALLED_APPS = [
     "casewell.timeline",
     "casewell.files",
     "casewell.safety",
+    "casewell.inbox",
     "casewell.jobs",
     "casewell.home",
 ]

@@ -1,0 +1,8 @@
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def data_folder(settings, tmp_path):
+    """Each test keeps its encrypted mail and attachments in a folder of its own."""
+    settings.DATA_DIR = tmp_path
+    return tmp_path
