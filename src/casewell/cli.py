@@ -12,6 +12,7 @@ COMMANDS = [
     "serve",
     "worker",
     "scheduler",
+    "mail",
     "demo",
     "check",
     "token",

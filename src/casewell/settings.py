@@ -322,6 +322,20 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = DATA_DIR / "outbox"
 
+# --- Mail in (the SMTP/LMTP receiver) --------------------------------------------
+
+# `casewell serve` runs the receiver as a thread (embedded); hosted installations
+# run `casewell mail` as a process of its own. Local-only by default: another
+# mail server (Postfix, Exim) on this machine hands mail over, by LMTP preferably.
+MAIL_RECEIVER = read_bool("CASEWELL_MAIL_RECEIVER", True)
+MAIL_RECEIVER_HOST = read_str("CASEWELL_MAIL_RECEIVER_HOST", "127.0.0.1")
+# 0 shuts that door.
+MAIL_RECEIVER_SMTP_PORT = read_int("CASEWELL_MAIL_SMTP_PORT", 2525, maximum=65535)
+MAIL_RECEIVER_LMTP_PORT = read_int("CASEWELL_MAIL_LMTP_PORT", 2526, maximum=65535)
+# Announced as SIZE; a larger message is refused (552) before it is stored.
+MAIL_RECEIVER_MAX_BYTES = read_int("CASEWELL_MAIL_MAX_MB", 50, minimum=1) * 1024 * 1024
+MAIL_RECEIVER_NAME = read_str("CASEWELL_MAIL_RECEIVER_NAME", "casewell")
+
 # --- Jobs -------------------------------------------------------------------------
 
 TASKS = {
