@@ -56,6 +56,14 @@ def decode_unlabelled(data: bytes) -> tuple[str, str]:
 def decode_text(data: bytes, label: str | None) -> tuple[str, str]:
     """The text of a part, and a note for a person ("" when the label was right)."""
     if data.isascii():
+        if b"\x1b$" in data or b"\x1b(" in data:
+            # 7-bit Japanese (ISO-2022-JP) escapes look like ASCII.
+            try:
+                return data.decode("iso2022_jp_ext"), "" if label else (
+                    "Text without a character set label was read as iso-2022-jp."
+                )
+            except UnicodeDecodeError:
+                pass
         return data.decode("ascii"), ""
     try:
         text = data.decode("utf-8")

@@ -336,6 +336,8 @@ class _Reading:
 
     texts: list[str] = field(default_factory=list)
     htmls: list[str] = field(default_factory=list)
+    fallback_texts: list[str] = field(default_factory=list)
+    fallback_htmls: list[str] = field(default_factory=list)
     summaries: list[str] = field(default_factory=list)
     attachments: list[ParsedAttachment] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -370,6 +372,9 @@ def _attach(reading: _Reading, part: Message, data: bytes, content_type: str) ->
     )
 
 
+DELIVERY_STATUS = ("message/delivery-status", "message/global-delivery-status")
+
+
 def _walk(root: Message, reading: _Reading) -> None:
     """Gather text, HTML and attachments from every part, depth first, without recursion."""
     stack: list[Message] = [root]
@@ -380,6 +385,12 @@ def _walk(root: Message, reading: _Reading) -> None:
             reading.report_type = (part.get_param("report-type") or "").lower()
         if content_type == "message/rfc822" or content_type == "message/global":
             _read_enclosed_message(part, reading)
+            continue
+        if content_type in DELIVERY_STATUS:
+            actions, summary = summaries.summarise_delivery_status(_payload_bytes_of_status(part))
+            reading.delivery_actions.extend(actions)
+            if summary:
+                reading.summaries.append(summary)
             continue
         if part.is_multipart():
             payload = part.get_payload()
@@ -404,11 +415,6 @@ def _read_leaf(part: Message, content_type: str, reading: _Reading) -> None:
         if summary:
             reading.summaries.append(summary)
         _attach(reading, part, _payload_bytes(part), content_type)
-    elif content_type in ("message/delivery-status", "message/global-delivery-status"):
-        actions, summary = summaries.summarise_delivery_status(_payload_bytes_of_status(part))
-        reading.delivery_actions.extend(actions)
-        if summary:
-            reading.summaries.append(summary)
     elif content_type in ("text/rfc822-headers", "message/rfc822-headers"):
         enclosed = email.message_from_bytes(_payload_bytes(part), policy=policy.default)
         original = normalise_message_id(header(enclosed, "message-id"))
@@ -479,22 +485,25 @@ def _read_tnef(part: Message, reading: _Reading) -> None:
                 data=content,
             )
         )
+    # Outlook usually also sends the same text as a part of its own: used only without one.
     if unpacked.text:
-        reading.texts.append(clean_text(unpacked.text))
+        reading.fallback_texts.append(clean_text(unpacked.text))
     if unpacked.html:
-        reading.htmls.append(clean_text(unpacked.html))
+        reading.fallback_htmls.append(clean_text(unpacked.html))
 
 
 # --- Kinds -----------------------------------------------------------------------------
 
-BOUNCE_SENDERS = ("mailer-daemon@", "postmaster@", "mail-daemon@")
+BOUNCE_MAILBOXES = frozenset(
+    {"mailer-daemon", "mailerdaemon", "mail-daemon", "postmaster", "post_master", "mdaemon"}
+)
 BOUNCE_SUBJECTS = re.compile(
-    r"^(undeliver(ed|able)|delivery (status notification \(failure\)|failure|has failed|"
-    r"failed)|mail delivery (failed|failure|system|subsystem)|returned mail|failure notice|"
-    r"non[- ]?delivery|delivery notification: delivery has failed|message not delivered|"
-    r"could not send message|mail could not be delivered)",
+    r"undeliver|delivery (status )?notification|deliver\w* (has )?fail|failure notice|"
+    r"returned mail|mail delivery|not (been )?delivered|mail system error|mail failure|"
+    r"could not (be )?(sent|delivered)|non[- ]?delivery|delivery problem|bounce",
     re.IGNORECASE,
 )
+DELAY_SUBJECTS = re.compile(r"delay|still being retried|will retry", re.IGNORECASE)
 AUTO_REPLY_PRECEDENCE = frozenset({"bulk", "auto_reply", "list", "junk"})
 AUTO_REPLY_SUBJECTS = re.compile(
     r"^(automatic reply|auto[- ]?reply|autoreply|out of (the )?office( reply)?)\s*:",
@@ -503,7 +512,20 @@ AUTO_REPLY_SUBJECTS = re.compile(
 _ORIGINAL_ID_IN_TEXT = re.compile(r"^\s*message-id:\s*(<[^>\s]+>)", re.IGNORECASE | re.MULTILINE)
 
 
+def _from_a_mail_system(message: Message, parsed: ParsedMessage) -> bool:
+    mailbox = parsed.from_address.partition("@")[0]
+    name = parsed.from_name.lower()
+    return (
+        mailbox in BOUNCE_MAILBOXES
+        or "mail delivery" in name
+        or "mailer-daemon" in name
+        or (bool(header(message, "from")) and not parsed.from_address)
+    )
+
+
 def _kind(message: Message, parsed: ParsedMessage, reading: _Reading) -> str:
+    """Bounces and delivery reports first (they are often also marked automatic), then
+    automatic replies (RFC 3834 and the older signs), then a message from a person."""
     if reading.report_type in ("delivery-status", "global-delivery-status"):
         failed = any(action.startswith("failed") for action in reading.delivery_actions)
         if failed or not reading.delivery_actions:
@@ -511,15 +533,20 @@ def _kind(message: Message, parsed: ParsedMessage, reading: _Reading) -> str:
         return "delivery_report"
     if reading.report_type in ("disposition-notification", "feedback-report"):
         return "delivery_report"
-    sender = parsed.from_address
     auto_submitted = header(message, "auto-submitted").lower()
-    if (sender.startswith(BOUNCE_SENDERS) or not header(message, "from")) and (
-        BOUNCE_SUBJECTS.match(parsed.subject) or reading.delivery_actions
+    automatic = bool(auto_submitted) and auto_submitted != "no"
+    if _from_a_mail_system(message, parsed) and (
+        BOUNCE_SUBJECTS.search(parsed.subject)
+        or reading.returned_message_ids
+        or reading.delivery_actions
+        or automatic
     ):
+        if DELAY_SUBJECTS.search(parsed.subject):
+            return "delivery_report"
         return "bounce"
-    if BOUNCE_SUBJECTS.match(parsed.subject) and auto_submitted and auto_submitted != "no":
+    if automatic and BOUNCE_SUBJECTS.search(parsed.subject):
         return "bounce"
-    if auto_submitted and auto_submitted != "no":
+    if automatic:
         return "auto_reply"
     if header(message, "x-autoreply") or header(message, "x-autorespond"):
         return "auto_reply"
@@ -561,6 +588,22 @@ def fingerprint(message: Message, raw: bytes) -> str:
     return digest.hexdigest()
 
 
+_BOM = b"\xef\xbb\xbf"
+# Obsolete syntax (RFC 5322 section 4.5.3): spaces between a header's name and its colon.
+_OBSOLETE_NAME = re.compile(rb"^([!-9;-~]+)[ \t]+:", re.MULTILINE)
+
+
+def _message_from_bytes(raw: bytes) -> Message:
+    raw = raw.removeprefix(_BOM)  # saved by a Windows editor
+    message = email.message_from_bytes(raw, policy=policy.default)
+    if not message.keys() and _OBSOLETE_NAME.match(raw):
+        found = _HEADER_END.search(raw)
+        end = found.start() if found else len(raw)
+        raw = _OBSOLETE_NAME.sub(rb"\1:", raw[:end]) + raw[end:]
+        message = email.message_from_bytes(raw, policy=policy.default)
+    return message
+
+
 def parse_message(raw: bytes, limits: Limits | None = None) -> ParsedMessage:
     """Read ``raw`` into a ParsedMessage, or raise Unreadable with the reason.
 
@@ -575,7 +618,7 @@ def parse_message(raw: bytes, limits: Limits | None = None) -> ParsedMessage:
         )
     if not raw.strip():
         raise Unreadable("The message is empty.")
-    message = email.message_from_bytes(raw, policy=policy.default)
+    message = _message_from_bytes(raw)
     _check_limits(message, limits)
     if not message.keys():
         raise Unreadable("This is not an e-mail: it has no headers.")
@@ -596,8 +639,11 @@ def parse_message(raw: bytes, limits: Limits | None = None) -> ParsedMessage:
 
     reading = _Reading()
     _walk(message, reading)
-    parsed.html_body = "\n".join(piece for piece in reading.htmls if piece.strip())
+    htmls = [piece for piece in reading.htmls if piece.strip()] or reading.fallback_htmls
+    parsed.html_body = "\n".join(htmls)
     texts = [piece for piece in reading.texts if piece.strip()]
+    if not texts and not parsed.html_body:
+        texts = [piece for piece in reading.fallback_texts if piece.strip()]
     if not texts and parsed.html_body:
         texts = [text_of_html(parsed.html_body)]
     parsed.text_body = "\n\n".join([*texts, *reading.summaries]).strip()

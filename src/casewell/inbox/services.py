@@ -77,13 +77,20 @@ def receive_raw(office: Office, raw: bytes, *, door: str, source: str = "") -> R
     "received". The same bytes for the same office give back the RawMessage already
     kept (nothing new is written).
     """
+    return keep_raw(office, raw, door=door, source=source)[0]
+
+
+def keep_raw(
+    office: Office, raw: bytes, *, door: str, source: str = ""
+) -> tuple[RawMessage, bool]:
+    """``receive_raw``, also saying whether the bytes were new (False: kept before)."""
     if door not in Door.values:
         raise ValueError(f"Unknown door {door!r}: one of {', '.join(Door.values)}.")
     digest = hashlib.sha256(raw).hexdigest()
     with bind_office(office):
         existing = RawMessage.objects.filter(sha256=digest).first()
         if existing is not None:
-            return existing
+            return existing, False
         storage_name = new_storage_name()
         path = path_for(office.pk, storage_name)
         # Written before the rows that name it: a crash between leaves an orphan file,
@@ -116,11 +123,11 @@ def receive_raw(office: Office, raw: bytes, *, door: str, source: str = "") -> R
             existing = RawMessage.objects.filter(sha256=digest).first()
             if existing is None:
                 raise
-            return existing
+            return existing, False
         except BaseException:
             path.unlink(missing_ok=True)
             raise
-        return message
+        return message, True
 
 
 def raw_bytes(raw_message: RawMessage) -> bytes:
