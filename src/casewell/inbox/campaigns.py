@@ -1,0 +1,302 @@
+"""Organised campaigns: the same letter sent by many people, grouped as one campaign.
+
+What people wrote (greeting, signature and quoted mail taken off) is cut into
+overlapping runs of three words ("shingles"); a message's fingerprint is the
+128 smallest hashes of its shingles, a MinHash sketch with one hash function
+(bottom-k). Two fingerprints estimate how much of the two texts' shingles are
+shared (their Jaccard similarity): a campaign letter with a sentence of the
+sender's own still scores high, while two letters about the same subject in
+each person's words score low.
+
+A new message joins an open campaign (one started within
+``INBOX_CAMPAIGN_WINDOW_DAYS``) whose fingerprint it is similar enough to
+(``INBOX_CAMPAIGN_SIMILARITY``, 0.6); otherwise, when messages similar to it
+have come from enough different senders (``INBOX_CAMPAIGN_SENDERS``, 3,
+counting this one), a campaign is started and they all join it. Short
+messages ("Thank you!") never make a campaign. Each sender is recorded by
+their message's ``campaign``.
+
+Recent messages' fingerprints are kept in memory per office and brought up to
+date from the database at each call, so several worker processes see each
+other's messages once committed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from casewell.inbox.message_text import plain_text, split_body, words_of
+from casewell.inbox.models import Campaign, Message, MessageKind
+from casewell.inbox.threading import normalise_subject
+from casewell.offices.models import Office
+
+SHINGLE_WORDS = 3
+SKETCH_SIZE = 128
+# Fingerprints are indexed by their smallest few hashes: two texts with a Jaccard
+# similarity of 0.5 share none of their 16 smallest with a chance of about 1 in 65,000.
+INDEXED_HASHES = 16
+MIN_WORDS = 25
+SIMILARITY = 0.6
+SENDERS = 3
+WINDOW_DAYS = 30
+TEXT_CHARACTERS = 20_000
+# Messages re-read behind the newest one seen, for ones committed out of order by other workers.
+OVERLAP = 50
+METHOD = "bottom-k minhash, 3-word shingles, blake2b-63"
+
+Sketch = tuple[int, ...]
+
+
+def similarity_threshold() -> float:
+    return float(getattr(settings, "INBOX_CAMPAIGN_SIMILARITY", SIMILARITY))
+
+
+def senders_needed() -> int:
+    return int(getattr(settings, "INBOX_CAMPAIGN_SENDERS", SENDERS))
+
+
+def window_days() -> int:
+    return int(getattr(settings, "INBOX_CAMPAIGN_WINDOW_DAYS", WINDOW_DAYS))
+
+
+# --- Fingerprints ---------------------------------------------------------------------------
+
+
+def campaign_words(text_body: str, html_body: str = "") -> list[str]:
+    """The words a campaign letter shares: no greeting, signature or quoted mail, lower case."""
+    text = plain_text(text_body[:TEXT_CHARACTERS], html_body[:TEXT_CHARACTERS])
+    return words_of(split_body(text).words)
+
+
+def _hash(shingle: str) -> int:
+    return int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "big") >> 1
+
+
+def sketch_of(words: list[str]) -> Sketch | None:
+    """The fingerprint of a text's words, or None when it is too short to be a campaign letter."""
+    if len(words) < MIN_WORDS:
+        return None
+    shingles = {
+        " ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)
+    }
+    return tuple(heapq.nsmallest(SKETCH_SIZE, {_hash(shingle) for shingle in shingles}))
+
+
+def similarity(first: Sketch, second: Sketch) -> float:
+    """Estimated Jaccard similarity of the texts behind two fingerprints (0 to 1).
+
+    The smallest hashes of the union stand for a random sample of all shingles;
+    the share of them found in both texts estimates the share the texts have in
+    common. For texts shorter than the sketch it is exact.
+    """
+    if not first or not second:
+        return 0.0
+    one, other = set(first), set(second)
+    sample = heapq.nsmallest(SKETCH_SIZE, one | other)
+    return sum(1 for value in sample if value in one and value in other) / len(sample)
+
+
+def signature_json(sketch: Sketch) -> dict[str, object]:
+    return {"method": METHOD, "hashes": list(sketch)}
+
+
+def sketch_from_signature(signature: object) -> Sketch:
+    if isinstance(signature, dict) and signature.get("method") == METHOD:
+        return tuple(int(value) for value in signature.get("hashes") or ())
+    return ()
+
+
+# --- What each process remembers of an office's recent mail -----------------------------------
+
+
+@dataclass
+class _Recent:
+    """Fingerprints of an office's recent messages, and its open campaigns'."""
+
+    sketches: dict[int, tuple[str, Sketch, datetime]] = field(default_factory=dict)
+    postings: dict[int, set[int]] = field(default_factory=dict)
+    newest: tuple[int, datetime] | None = None  # (pk, created_at) of the newest read
+    campaigns: dict[int, Sketch] = field(default_factory=dict)
+
+    def add(self, pk: int, sender: str, sketch: Sketch, created_at: datetime) -> None:
+        self.sketches[pk] = (sender, sketch, created_at)
+        for value in sketch[:INDEXED_HASHES]:
+            self.postings.setdefault(value, set()).add(pk)
+
+    def drop_older_than(self, cutoff: datetime) -> None:
+        for pk in [pk for pk, (_, _, at) in self.sketches.items() if at < cutoff]:
+            _, sketch, _ = self.sketches.pop(pk)
+            for value in sketch[:INDEXED_HASHES]:
+                holders = self.postings.get(value)
+                if holders is not None:
+                    holders.discard(pk)
+                    if not holders:
+                        del self.postings[value]
+
+    def near(self, sketch: Sketch, leaving_out: int) -> list[tuple[int, str, float]]:
+        """(pk, sender, similarity) of remembered messages similar enough to ``sketch``."""
+        shared: Counter[int] = Counter()
+        for value in sketch[:INDEXED_HASHES]:
+            shared.update(self.postings.get(value, ()))
+        shared.pop(leaving_out, None)
+        threshold = similarity_threshold()
+        found = []
+        for pk in shared:
+            sender, other, _ = self.sketches[pk]
+            score = similarity(sketch, other)
+            if score >= threshold:
+                found.append((pk, sender, score))
+        return sorted(found, key=lambda hit: (-hit[2], hit[0]))
+
+
+# By office and its creation time: a test database hands the same id to a new office.
+_recent: dict[tuple[int, object], _Recent] = {}
+_lock = threading.Lock()
+
+
+def forget_recent() -> None:
+    """Drop what every office's recent mail looked like (tests; it is rebuilt on demand)."""
+    with _lock:
+        _recent.clear()
+
+
+def _campaign_messages(office_id: int, since: datetime) -> Q:
+    return Q(office_id=office_id, kind=MessageKind.MESSAGE, created_at__gte=since)
+
+
+def _brought_up_to_date(office: Office) -> _Recent:
+    """The office's recent fingerprints, with every message committed since the last call."""
+    office_id, key = office.pk, (office.pk, office.created_at)
+    cutoff = timezone.now() - timedelta(days=window_days())
+    recent = _recent.get(key)
+    if recent is not None and recent.newest is not None:
+        pk, created_at = recent.newest
+        # A rolled-back or deleted newest message means our memory is of a past that
+        # did not happen (a test, a restore): start again.
+        if not Message.all_offices.filter(pk=pk, created_at=created_at).exists():
+            recent = None
+    if recent is None:
+        recent = _recent[key] = _Recent()
+    recent.drop_older_than(cutoff)
+    after = recent.newest[0] - OVERLAP if recent.newest else 0
+    rows = (
+        Message.all_offices.filter(_campaign_messages(office_id, cutoff), pk__gt=after)
+        .order_by("pk")
+        .values_list("pk", "from_address", "text_body", "html_body", "created_at")
+    )
+    for pk, sender, text_body, html_body, created_at in rows.iterator():
+        if pk not in recent.sketches:
+            sketch = sketch_of(campaign_words(text_body, html_body))
+            if sketch is not None:
+                recent.add(pk, (sender or "").lower(), sketch, created_at)
+        if recent.newest is None or pk > recent.newest[0]:
+            recent.newest = (pk, created_at)
+    open_campaigns = dict(
+        Campaign.all_offices.filter(office_id=office_id, created_at__gte=cutoff).values_list(
+            "pk", "created_at"
+        )
+    )
+    recent.campaigns = {pk: s for pk, s in recent.campaigns.items() if pk in open_campaigns}
+    unread = [pk for pk in open_campaigns if pk not in recent.campaigns]
+    if unread:
+        for pk, signature in Campaign.all_offices.filter(pk__in=unread).values_list(
+            "pk", "signature"
+        ):
+            recent.campaigns[pk] = sketch_from_signature(signature)
+    return recent
+
+
+# --- Grouping -------------------------------------------------------------------------------
+
+
+def _best_campaign(recent: _Recent, sketch: Sketch) -> int | None:
+    threshold = similarity_threshold()
+    scored = [(similarity(sketch, signature), pk) for pk, signature in recent.campaigns.items()]
+    scored = [(score, pk) for score, pk in scored if score >= threshold]
+    return max(scored)[1] if scored else None
+
+
+def _title(message: Message, words: list[str]) -> str:
+    subject = " ".join((message.subject or "").split())
+    if normalise_subject(subject):
+        return subject[:300]
+    return (" ".join(words[:12]) + "…")[:300]
+
+
+def group_into_campaign(message: Message) -> Campaign | None:
+    """Put ``message`` into the campaign its text belongs to, starting one if enough
+    different senders have now sent it; returns the campaign or None.
+
+    Requires the message saved and its office bound. Sets ``message.campaign``
+    (the caller saves it); when a campaign is started, the earlier messages
+    joining it are saved here (an audit entry each).
+    """
+    if message.kind != MessageKind.MESSAGE or message.campaign_id is not None:
+        return None
+    words = campaign_words(message.text_body, message.html_body)
+    sketch = sketch_of(words)
+    if sketch is None:
+        return None
+    with _lock:
+        recent = _brought_up_to_date(message.office)
+        campaign_id = _best_campaign(recent, sketch)
+        if campaign_id is not None:
+            campaign = Campaign.all_offices.get(office_id=message.office_id, pk=campaign_id)
+            message.campaign = campaign
+            return campaign
+        near = recent.near(sketch, leaving_out=message.pk)
+    sender = (message.from_address or "").lower()
+    if len({other for _, other, _ in near} | {sender}) < senders_needed():
+        return None
+    return _start_campaign(message, sketch, words, [pk for pk, _, _ in near])
+
+
+def _start_campaign(
+    message: Message, sketch: Sketch, words: list[str], similar: list[int]
+) -> Campaign | None:
+    with transaction.atomic():
+        # One campaign at a time per office: on PostgreSQL two workers seeing the same
+        # letter at once would otherwise start two campaigns for it.
+        Office.objects.select_for_update().filter(pk=message.office_id).first()
+        cutoff = timezone.now() - timedelta(days=window_days())
+        threshold = similarity_threshold()
+        for campaign in Campaign.all_offices.filter(
+            office_id=message.office_id, created_at__gte=cutoff
+        ).order_by("-created_at"):
+            if similarity(sketch, sketch_from_signature(campaign.signature)) >= threshold:
+                message.campaign = campaign
+                return campaign
+        # What memory found is checked against the database: still there, not yet grouped.
+        members = list(
+            Message.all_offices.filter(
+                office_id=message.office_id, pk__in=similar, campaign__isnull=True
+            ).exclude(pk=message.pk)
+        )
+        senders = {(other.from_address or "").lower() for other in members}
+        senders.add((message.from_address or "").lower())
+        if len(senders) < senders_needed():
+            return None
+        campaign = Campaign.all_offices.create(
+            office_id=message.office_id,
+            title=_title(message, words),
+            signature=signature_json(sketch),
+        )
+        for member in members:
+            member.campaign = campaign
+            member.save(update_fields=["campaign"])
+        message.campaign = campaign
+    with _lock:
+        recent = _recent.get((message.office.pk, message.office.created_at))
+        if recent is not None:
+            recent.campaigns[campaign.pk] = sketch
+    return campaign
