@@ -63,6 +63,7 @@ listen = {self.host}
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
+auth_failure_delay = 0
 first_valid_uid = 1
 mail_location = maildir:{folder}/mail/%u
 passdb {{
@@ -83,8 +84,13 @@ service imap-login {{
     port = 0
   }}
 }}
+# Without its penalty socket, auth cannot slow down every later sign-in from
+# 127.0.0.1 after one test's wrong password (a test server has no one to fend off).
 service anvil {{
   chroot =
+  unix_listener anvil-auth-penalty {{
+    mode = 0
+  }}
 }}
 """
 

@@ -70,80 +70,60 @@ def all_raws() -> int:
         return RawMessage.all_offices.count()
 
 
-def test_smtp_accepts_mail_for_an_inbox_address_and_has_kept_it_when_it_answers(
+# Each test here commits its rows (the receiver stores from threads of its own), and
+# emptying the database after one is slow on PostgreSQL: a test tells a whole story.
+def test_smtp_takes_mail_only_for_inbox_addresses_and_within_the_size_limit(
     offices, start_receiver
 ):
     receiver = start_receiver()
     raw = letter()
+    too_big = letter(body=("The damp is back. " * 4 + "\n") * (LIMIT // 70))
+    assert len(too_big) > LIMIT
     with smtplib.SMTP("127.0.0.1", receiver.smtp_port, timeout=10) as client:
         code, _ = client.ehlo("mta.example.net")
         assert code == 250
         assert client.has_extn("size") and int(client.esmtp_features["size"]) == LIMIT
+
+        # An inbox address (in any case): kept, and kept already when answered 250 —
+        # another connection (this test's) sees it the moment the answer comes.
         refused = client.sendmail("resident@example.net", ["CaseWork@NorthRidge.example"], raw)
         assert refused == {}
-        # Answered 250 means committed: another connection (this test's) sees it now.
         (kept,) = raws(offices.north)
-    assert kept.door == "smtp"
-    assert kept.size == len(raw)
-    assert "<resident@example.net>" in kept.source and "CaseWork@NorthRidge.example" in kept.source
-    with bind_office(offices.north):
-        assert raw_bytes(kept) == raw
-    assert raws(offices.south) == []
+        assert kept.door == "smtp" and kept.size == len(raw)
+        assert "<resident@example.net>" in kept.source
+        assert "CaseWork@NorthRidge.example" in kept.source
+        with bind_office(offices.north):
+            assert raw_bytes(kept) == raw
 
-
-def test_smtp_refuses_an_address_that_is_no_inbox_with_a_permanent_550(offices, start_receiver):
-    receiver = start_receiver()
-    with smtplib.SMTP("127.0.0.1", receiver.smtp_port, timeout=10) as client:
-        client.ehlo("mta.example.net")
+        # Any other address: refused for good (550), so the sender hears of it.
         client.mail("resident@example.net")
         code, text = client.rcpt("nobody@northridge.example")
         assert code == 550
         assert b"no Casewell inbox has this address" in text
-        # With no recipient accepted there is nothing to send.
-        code, _ = client.docmd("DATA")
-        assert code == 503
-        # Of two recipients only the known one is refused nothing, and gets the mail.
+        assert client.docmd("DATA")[0] == 503  # no recipient accepted, nothing to send
         client.rset()
-        with pytest.raises(smtplib.SMTPRecipientsRefused):
-            client.sendmail("resident@example.net", ["stranger@example.org"], letter())
         refused = client.sendmail(
             "resident@example.net", ["stranger@example.org", NORTH], letter("Two")
         )
-    assert refused == {"stranger@example.org": (550, b"5.1.1 <stranger@example.org>: no "
-                                                 b"Casewell inbox has this address")}
-    assert len(raws(offices.north)) == 1
-    assert all_raws() == 1
+        assert refused == {
+            "stranger@example.org": (
+                550, b"5.1.1 <stranger@example.org>: no Casewell inbox has this address"
+            )
+        }
 
-
-def test_a_message_over_the_size_limit_is_refused_with_552_and_not_kept(offices, start_receiver):
-    receiver = start_receiver()
-    too_big = letter(body=("The damp is back. " * 4 + "\n") * (LIMIT // 70))
-    assert len(too_big) > LIMIT
-    with smtplib.SMTP("127.0.0.1", receiver.smtp_port, timeout=10) as client:
-        client.ehlo("mta.example.net")
-        # Announced size over the limit: refused at MAIL FROM.
-        code, text = client.mail("resident@example.net", [f"SIZE={len(too_big)}"])
+        # Too big, announced: refused at MAIL FROM; not announced: after the data.
+        code, _ = client.mail("resident@example.net", [f"SIZE={len(too_big)}"])
         assert code == 552
         client.rset()
-        # Not announced: refused when the data turns out too long.
         assert client.mail("resident@example.net")[0] == 250
         assert client.rcpt(NORTH)[0] == 250
-        code, text = client.data(too_big)
-        assert code == 552
-        # The session goes on: a message within the limit is taken.
-        assert client.sendmail("resident@example.net", [NORTH], letter()) == {}
-    assert len(raws(offices.north)) == 1
+        assert client.data(too_big)[0] == 552
+        # The session goes on.
+        assert client.sendmail("resident@example.net", [NORTH], letter("Three")) == {}
 
-
-def test_smtp_to_two_offices_keeps_one_copy_for_each(offices, start_receiver):
-    receiver = start_receiver()
-    raw = letter("Shared concern")
-    with smtplib.SMTP("127.0.0.1", receiver.smtp_port, timeout=10) as client:
-        client.ehlo("mta.example.net")
-        assert client.sendmail("resident@example.net", [NORTH, SOUTH], raw) == {}
-    (north,) = raws(offices.north)
-    (south,) = raws(offices.south)
-    assert north.sha256 == south.sha256 and north.pk != south.pk
+    assert len(raws(offices.north)) == 3
+    assert raws(offices.south) == []
+    assert all_raws() == 3
 
 
 def failing_for(office: Office) -> Callable[..., RawMessage]:
@@ -160,7 +140,7 @@ def failing_for(office: Office) -> Callable[..., RawMessage]:
     return store
 
 
-def test_a_failure_to_store_answers_451_so_the_sender_retries_and_nothing_is_half_kept(
+def test_to_two_offices_a_failure_to_store_answers_451_and_the_retry_keeps_one_copy_each(
     offices, start_receiver
 ):
     raw = letter("Please call me back")
@@ -178,8 +158,9 @@ def test_a_failure_to_store_answers_451_so_the_sender_retries_and_nothing_is_hal
     with smtplib.SMTP("127.0.0.1", mended.smtp_port, timeout=10) as client:
         client.ehlo("mta.example.net")
         assert client.sendmail("resident@example.net", [NORTH, SOUTH], raw) == {}
-    assert len(raws(offices.north)) == 1
-    assert len(raws(offices.south)) == 1
+    (north,) = raws(offices.north)
+    (south,) = raws(offices.south)
+    assert north.sha256 == south.sha256 and north.pk != south.pk
 
 
 def test_lmtp_answers_each_recipient_and_stores_once_per_office(offices, start_receiver):
@@ -188,6 +169,7 @@ def test_lmtp_answers_each_recipient_and_stores_once_per_office(offices, start_r
     other_north = "mp@northridge.example"
     add_inbox_address(offices.north, other_north)
     with smtplib.LMTP("127.0.0.1", receiver.lmtp_port) as client:
+        assert client.sendmail("resident@example.net", [other_north], letter("Benefits")) == {}
         code, _ = client.ehlo("mta.example.net")  # LHLO
         assert code == 250 and client.has_extn("size")
         assert client.mail("resident@example.net")[0] == 250
@@ -199,21 +181,14 @@ def test_lmtp_answers_each_recipient_and_stores_once_per_office(offices, start_r
         replies = [client.data(raw), client.getreply(), client.getreply()]
     assert [code for code, _ in replies] == [250, 451, 250]
     assert NORTH.encode() in replies[0][1] and SOUTH.encode() in replies[1][1]
-    (north,) = raws(offices.north)  # two addresses of one office: one copy
-    assert north.door == "lmtp" and other_north in north.source
+    benefits, north = raws(offices.north)  # two addresses of one office: one copy
+    assert benefits.door == north.door == "lmtp" and other_north in north.source
     assert raws(offices.south) == []
 
 
-def test_lmtp_delivers_a_plain_message(offices, start_receiver):
-    receiver = start_receiver()
-    with smtplib.LMTP("127.0.0.1", receiver.lmtp_port) as client:
-        assert client.sendmail("resident@example.net", [SOUTH], letter("Benefits")) == {}
-    (south,) = raws(offices.south)
-    assert south.door == "lmtp"
-
-
+@pytest.mark.django_db(transaction=False)
 def test_a_second_receiver_on_a_taken_port_fails_to_start_and_the_first_goes_on(
-    offices, start_receiver
+    start_receiver,
 ):
     first = start_receiver()
     second = MailReceiver(
@@ -222,5 +197,4 @@ def test_a_second_receiver_on_a_taken_port_fails_to_start_and_the_first_goes_on(
     with pytest.raises(OSError):
         second.start()
     with smtplib.SMTP("127.0.0.1", first.smtp_port, timeout=10) as client:
-        assert client.sendmail("resident@example.net", [NORTH], letter()) == {}
-    assert len(raws(offices.north)) == 1
+        assert client.noop()[0] == 250
