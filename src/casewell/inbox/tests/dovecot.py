@@ -44,15 +44,17 @@ class Dovecot:
     def _config(self) -> str:
         folder = self.folder
         if os.getuid() == 0:
-            mail_user, users = "dovecot", ""
+            mail = pwd.getpwnam("dovecot")
+            uid, gid, users = mail.pw_uid, mail.pw_gid, ""
         else:
-            mail_user = pwd.getpwuid(os.getuid()).pw_name
-            group = grp.getgrgid(os.getgid()).gr_name
+            uid, gid = os.getuid(), os.getgid()
+            name = pwd.getpwuid(uid).pw_name
+            group = grp.getgrgid(gid).gr_name
             # Without root Dovecot cannot switch users: every part runs as us.
             users = (
-                f"default_internal_user = {mail_user}\n"
+                f"default_internal_user = {name}\n"
                 f"default_internal_group = {group}\n"
-                f"default_login_user = {mail_user}\n"
+                f"default_login_user = {name}\n"
             )
         return f"""
 {users}base_dir = {folder}/run
@@ -72,7 +74,7 @@ passdb {{
 }}
 userdb {{
   driver = static
-  args = uid={mail_user} gid={mail_user} home={folder}/mail/%u
+  args = uid={uid} gid={gid} home={folder}/mail/%u
 }}
 service imap-login {{
   chroot =
