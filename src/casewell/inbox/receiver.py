@@ -221,6 +221,8 @@ class MailReceiver:
                 decode_data=False,
                 hostname=self.server_name,
                 ident="Casewell",
+                # Servers hand mail over here without signing in: offer no AUTH.
+                auth_exclude_mechanism=["LOGIN", "PLAIN"],
             )
 
         return make
@@ -244,6 +246,10 @@ class MailReceiver:
                 self.lmtp_port = bound
 
     def start(self) -> None:
+        # aiosmtpd logs every connection at INFO; Casewell's own log says what matters.
+        quiet = logging.getLogger("mail.log")
+        if quiet.level == logging.NOTSET:
+            quiet.setLevel(logging.WARNING)
         ready = threading.Event()
         problem: list[BaseException] = []
 
