@@ -14,9 +14,13 @@ renumbered), ``last_uid`` means nothing any more: the folder is read again from
 the start, and ``receive_raw`` recognises every message it already has by its
 bytes, so only new ones are kept.
 
-A failure (the server cannot be reached, the password was changed) is written on
-the mailbox as ``last_error`` for the office to see; the mail stays on the server
-and is fetched by the first poll that succeeds.
+A failure (the server cannot be reached, the password was changed, the message
+could not be stored) is written on the mailbox as ``last_error`` for the office
+to see; the mail stays on the server and is fetched by the first poll that
+succeeds.
+
+One poll of a mailbox runs at a time (a first poll of a large mailbox can outlast
+the interval): a poll that finds another still running leaves it to finish.
 """
 
 from __future__ import annotations
@@ -24,10 +28,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import ssl
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks import task
 from imapclient import IMAPClient
@@ -48,8 +55,49 @@ FETCH = b"BODY.PEEK[]"
 FETCHED = b"BODY[]"
 
 
+# PostgreSQL advisory locks are keyed (class, id); this class is IMAP polls.
+POLL_LOCK_CLASS = 0x696D6170  # "imap"
+_local_locks: dict[int, threading.Lock] = {}
+_local_locks_guard = threading.Lock()
+
+
+@contextmanager
+def _only_poll(mailbox_id: int) -> Iterator[bool]:
+    """Yield True if no other poll of this mailbox is running (then hold it off)."""
+    if connection.vendor == "postgresql":
+        # A session lock: freed when this connection ends, so a killed worker frees it.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [POLL_LOCK_CLASS, mailbox_id])
+            (got_it,) = cursor.fetchone()
+        try:
+            yield got_it
+        finally:
+            if got_it:
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT pg_advisory_unlock(%s, %s)", [POLL_LOCK_CLASS, mailbox_id]
+                    )
+        return
+    # SQLite: one machine, one process runs the jobs (embedded).
+    with _local_locks_guard:
+        lock = _local_locks.setdefault(mailbox_id, threading.Lock())
+    got_it = lock.acquire(blocking=False)
+    try:
+        yield got_it
+    finally:
+        if got_it:
+            lock.release()
+
+
 class PollFailed(Exception):
     """A poll could not finish; the message says why, in words for the office."""
+
+
+class StoreFailed(Exception):
+    def __init__(self, uid: int, reason: str) -> None:
+        super().__init__(uid, reason)
+        self.uid = uid
+        self.reason = reason
 
 
 @dataclass
@@ -194,6 +242,18 @@ def poll(mailbox_id: int) -> PollResult:
         mailbox = ImapMailbox.objects.get(pk=mailbox_id)
     if not mailbox.is_active:
         return PollResult(error="the mailbox is switched off")
+    with _only_poll(mailbox_id) as alone:
+        if not alone:
+            return PollResult(error="another poll of this mailbox is still running")
+        result = _poll(mailbox, office_id)
+    if result.error:
+        logger.warning("Polling IMAP mailbox %s (%s) failed: %s", mailbox_id, mailbox.label,
+                       result.error)
+    _record(mailbox_id, office_id, last_error=result.error)
+    return result
+
+
+def _poll(mailbox: ImapMailbox, office_id: int) -> PollResult:
     result = PollResult()
     try:
         client = _connect(mailbox)
@@ -206,16 +266,18 @@ def poll(mailbox_id: int) -> PollResult:
                 client.shutdown()
     except PollFailed as failure:
         result.error = str(failure)
+    except StoreFailed as failure:
+        logger.exception("IMAP mailbox %s: a fetched message could not be kept", mailbox.pk)
+        result.error = (
+            f"A message (UID {failure.uid}) was fetched but could not be stored: "
+            f"{failure.reason}. It stays on the server and is fetched again at the next poll."
+        )
     except (OSError, IMAPClientError) as error:
         reason = getattr(error, "strerror", None) or _server_said(error) or type(error).__name__
         result.error = (
             f"The connection to {mailbox.host}:{mailbox.port} failed while fetching mail: "
             f"{reason}. What was fetched before is kept; the rest comes at the next poll."
         )
-    if result.error:
-        logger.warning("Polling IMAP mailbox %s (%s) failed: %s", mailbox_id, mailbox.label,
-                       result.error)
-    _record(mailbox_id, office_id, last_error=result.error)
     return result
 
 
@@ -250,7 +312,12 @@ def _fetch_new(client: IMAPClient, mailbox: ImapMailbox, office_id: int, result:
         raw = fetched[FETCHED]
         where = f"{mailbox.username}@{mailbox.host}/{mailbox.folder}"
         source = f"imap:{mailbox.label} ({where}) uid {uid}"
-        if _keep(mailbox.pk, office_id, uidvalidity, uid, raw, source):
+        try:
+            new = _keep(mailbox.pk, office_id, uidvalidity, uid, raw, source)
+        except Exception as error:  # any failure: recorded, the message fetched again later
+            reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
+            raise StoreFailed(uid, reason) from error
+        if new:
             result.stored += 1
         else:
             result.already_kept += 1

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import secrets
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from imapclient import IMAPClient
 
 from casewell.inbox.imap import (
+    _only_poll,
     add_imap_mailbox,
     poll,
     poll_imap_mailbox,
@@ -232,3 +235,53 @@ def test_adding_a_mailbox_schedules_its_polls_and_removing_it_stops_them(cast, a
     assert not ScheduledTask.objects.filter(key=schedule_key(mailbox)).exists()
     assert poll(mailbox.pk).error == "the mailbox has been removed"
     assert len(kept(cast.north)) == 1  # mail already received stays
+
+
+def test_a_message_that_cannot_be_stored_stays_on_the_server_and_comes_later(
+    cast, account, settings, tmp_path
+):
+    account.deliver(letter(1))
+    account.deliver(letter(2))
+    mailbox = mailbox_for(cast.north, account)
+    working_folder = settings.DATA_DIR
+    not_a_folder = tmp_path / "full-disk"
+    not_a_folder.write_text("where the mail folder should be")
+    settings.DATA_DIR = not_a_folder
+
+    result = poll(mailbox.pk)
+
+    assert result.stored == 0
+    polled = fresh(mailbox)
+    assert "A message (UID 1) was fetched but could not be stored" in polled.last_error
+    assert polled.last_uid == 0
+    assert kept(cast.north) == []
+
+    settings.DATA_DIR = working_folder
+    assert poll(mailbox.pk).stored == 2
+    assert fresh(mailbox).last_error == ""
+
+
+def test_a_poll_leaves_the_mailbox_to_one_still_running(cast, account):
+    account.deliver(letter(1))
+    mailbox = mailbox_for(cast.north, account)
+    holding, release = threading.Event(), threading.Event()
+
+    def running_poll() -> None:  # as a poll in another worker would
+        try:
+            with _only_poll(mailbox.pk) as alone:
+                assert alone
+                holding.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=running_poll)
+    other.start()
+    try:
+        assert holding.wait(30)
+        assert poll(mailbox.pk).error == "another poll of this mailbox is still running"
+        assert kept(cast.north) == []
+    finally:
+        release.set()
+        other.join(30)
+    assert poll(mailbox.pk).stored == 1
