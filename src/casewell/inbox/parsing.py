@@ -157,6 +157,16 @@ def _raw_header(message: Message, name: str) -> str | None:
     return None
 
 
+def plain_header(message: Message, name: str) -> str:
+    """A header's value as sent, unfolded, without decoding encoded words: for identifiers,
+    dates and flags, which are ASCII (and parsing them the modern way is slow)."""
+    wanted = name.lower()
+    for key, value in getattr(message, "_headers", []):
+        if key.lower() == wanted:
+            return clean_text(" ".join(str(value).split()))
+    return ""
+
+
 def header(message: Message, name: str) -> str:
     """A header's decoded value, "" if absent; never raises on a malformed header."""
     try:
@@ -191,7 +201,7 @@ def addresses(message: Message, name: str) -> list[dict[str, str]]:
 
 
 def _sent_at(message: Message) -> datetime | None:
-    raw = header(message, "date")
+    raw = plain_header(message, "date")
     if not raw:
         return None
     try:
@@ -283,13 +293,54 @@ def text_of_html(markup: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-def _filename(part: Message, index: int, content_type: str) -> str:
+@dataclass
+class _PartInfo:
+    """A part's Content-Type and Content-Disposition, parsed once (parsing is the slow bit)."""
+
+    content_type: str
+    disposition: str
+    params: dict[str, str]
+    disposition_params: dict[str, str]
+
+
+def _params(value: object) -> dict[str, str]:
+    found = getattr(value, "params", None)
+    if not found:
+        return {}
+    return {str(key).lower(): clean_text(str(item)) for key, item in dict(found).items()}
+
+
+def _info(part: Message) -> _PartInfo:
+    cached = getattr(part, "_casewell_info", None)
+    if cached is not None:
+        return cached
     try:
-        name = part.get_filename()
-    except Exception:  # noqa: BLE001 - a malformed RFC 2231 parameter
-        name = None
+        declared = part.get("content-type")
+        if declared is None:
+            content_type = part.get_default_type()
+        else:
+            content_type = str(declared).split(";", 1)[0].strip().lower()
+            if content_type.count("/") != 1:
+                content_type = "text/plain"
+        params = _params(declared)
+    except Exception:  # noqa: BLE001 - a malformed header: read the part as bytes
+        content_type, params = "application/octet-stream", {}
+    try:
+        placed = part.get("content-disposition")
+        disposition = str(placed or "").split(";", 1)[0].strip().lower()
+        disposition_params = _params(placed)
+    except Exception:  # noqa: BLE001
+        disposition, disposition_params = "", {}
+    info = _PartInfo(content_type, disposition, params, disposition_params)
+    part._casewell_info = info  # type: ignore[attr-defined]
+    return info
+
+
+def _filename(part: Message, index: int, content_type: str) -> str:
+    info = _info(part)
+    name = info.disposition_params.get("filename") or info.params.get("name")
     if name:
-        name = clean_text(str(name)).replace("\\", "/").rsplit("/", 1)[-1].strip()
+        name = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
     if not name:
         extension = mimetypes.guess_extension(content_type) or ".bin"
         name = f"attachment-{index}{extension}"
@@ -297,17 +348,11 @@ def _filename(part: Message, index: int, content_type: str) -> str:
 
 
 def _disposition(part: Message) -> str:
-    try:
-        return (part.get_content_disposition() or "").lower()
-    except Exception:  # noqa: BLE001
-        return ""
+    return _info(part).disposition
 
 
 def _content_type(part: Message) -> str:
-    try:
-        return part.get_content_type().lower()
-    except Exception:  # noqa: BLE001
-        return "application/octet-stream"
+    return _info(part).content_type
 
 
 def _payload_bytes(part: Message) -> bytes:
@@ -324,10 +369,7 @@ def _payload_bytes(part: Message) -> bytes:
 
 
 def _charset(part: Message) -> str | None:
-    try:
-        return part.get_content_charset()
-    except Exception:  # noqa: BLE001
-        return None
+    return _info(part).params.get("charset") or None
 
 
 @dataclass
@@ -359,7 +401,7 @@ def _read_text_part(part: Message, reading: _Reading) -> str:
 
 def _attach(reading: _Reading, part: Message, data: bytes, content_type: str) -> None:
     index = len(reading.attachments) + 1
-    content_id = normalise_message_id(header(part, "content-id")) if "content-id" in part else ""
+    content_id = normalise_message_id(plain_header(part, "content-id"))
     disposition = _disposition(part)
     reading.attachments.append(
         ParsedAttachment(
@@ -382,7 +424,7 @@ def _walk(root: Message, reading: _Reading) -> None:
         part = stack.pop()
         content_type = _content_type(part)
         if content_type == "multipart/report" and not reading.report_type:
-            reading.report_type = (part.get_param("report-type") or "").lower()
+            reading.report_type = _info(part).params.get("report-type", "").lower()
         if content_type == "message/rfc822" or content_type == "message/global":
             _read_enclosed_message(part, reading)
             continue
@@ -402,9 +444,8 @@ def _walk(root: Message, reading: _Reading) -> None:
 
 def _read_leaf(part: Message, content_type: str, reading: _Reading) -> None:
     disposition = _disposition(part)
-    has_name = bool(part.get_param("name")) or bool(
-        part.get_param("filename", header="content-disposition")
-    )
+    info = _info(part)
+    has_name = bool(info.params.get("name") or info.disposition_params.get("filename"))
     as_body = disposition != "attachment" and not (has_name and disposition == "inline")
     if content_type == "text/plain" and as_body:
         reading.texts.append(_read_text_part(part, reading))
@@ -417,7 +458,7 @@ def _read_leaf(part: Message, content_type: str, reading: _Reading) -> None:
         _attach(reading, part, _payload_bytes(part), content_type)
     elif content_type in ("text/rfc822-headers", "message/rfc822-headers"):
         enclosed = email.message_from_bytes(_payload_bytes(part), policy=policy.default)
-        original = normalise_message_id(header(enclosed, "message-id"))
+        original = normalise_message_id(plain_header(enclosed, "message-id"))
         if original:
             reading.returned_message_ids.append(original)
     elif content_type == "application/ms-tnef" or _filename(part, 0, content_type).lower() == (
@@ -447,7 +488,7 @@ def _read_enclosed_message(part: Message, reading: _Reading) -> None:
     if not isinstance(enclosed, Message):
         _attach(reading, part, _payload_bytes(part), "message/rfc822")
         return
-    original = normalise_message_id(header(enclosed, "message-id"))
+    original = normalise_message_id(plain_header(enclosed, "message-id"))
     if original:
         reading.returned_message_ids.append(original)
     try:
@@ -460,7 +501,7 @@ def _read_enclosed_message(part: Message, reading: _Reading) -> None:
     reading.attachments.append(
         ParsedAttachment(
             filename=_filename(part, index, "message/rfc822")
-            if part.get_filename()
+            if _info(part).disposition_params.get("filename") or _info(part).params.get("name")
             else f"{name}.eml",
             content_type="message/rfc822",
             data=data,
@@ -519,7 +560,7 @@ def _from_a_mail_system(message: Message, parsed: ParsedMessage) -> bool:
         mailbox in BOUNCE_MAILBOXES
         or "mail delivery" in name
         or "mailer-daemon" in name
-        or (bool(header(message, "from")) and not parsed.from_address)
+        or (bool(plain_header(message, "from")) and not parsed.from_address)
     )
 
 
@@ -533,7 +574,7 @@ def _kind(message: Message, parsed: ParsedMessage, reading: _Reading) -> str:
         return "delivery_report"
     if reading.report_type in ("disposition-notification", "feedback-report"):
         return "delivery_report"
-    auto_submitted = header(message, "auto-submitted").lower()
+    auto_submitted = plain_header(message, "auto-submitted").lower()
     automatic = bool(auto_submitted) and auto_submitted != "no"
     if _from_a_mail_system(message, parsed) and (
         BOUNCE_SUBJECTS.search(parsed.subject)
@@ -548,9 +589,9 @@ def _kind(message: Message, parsed: ParsedMessage, reading: _Reading) -> str:
         return "bounce"
     if automatic:
         return "auto_reply"
-    if header(message, "x-autoreply") or header(message, "x-autorespond"):
+    if plain_header(message, "x-autoreply") or plain_header(message, "x-autorespond"):
         return "auto_reply"
-    if header(message, "precedence").lower() in AUTO_REPLY_PRECEDENCE:
+    if plain_header(message, "precedence").lower() in AUTO_REPLY_PRECEDENCE:
         return "auto_reply"
     if AUTO_REPLY_SUBJECTS.match(parsed.subject):
         return "auto_reply"
@@ -583,7 +624,7 @@ def fingerprint(message: Message, raw: bytes) -> str:
     body = body.replace(b"\r\n", b"\n").rstrip()
     digest = hashlib.sha256()
     for name in ("from", "date", "subject"):
-        digest.update(header(message, name).encode() + b"\x00")
+        digest.update(plain_header(message, name).encode() + b"\x00")
     digest.update(body)
     return digest.hexdigest()
 
@@ -624,9 +665,9 @@ def parse_message(raw: bytes, limits: Limits | None = None) -> ParsedMessage:
         raise Unreadable("This is not an e-mail: it has no headers.")
 
     parsed = ParsedMessage()
-    parsed.message_id = normalise_message_id(header(message, "message-id"))
-    parsed.in_reply_to = normalise_message_id(header(message, "in-reply-to"))
-    parsed.references = message_ids(header(message, "references"))
+    parsed.message_id = normalise_message_id(plain_header(message, "message-id"))
+    parsed.in_reply_to = normalise_message_id(plain_header(message, "in-reply-to"))
+    parsed.references = message_ids(plain_header(message, "references"))
     senders = addresses(message, "from") or addresses(message, "sender")
     if senders:
         parsed.from_address = senders[0]["address"]

@@ -22,8 +22,13 @@ from django.utils import timezone
 
 from casewell.files.keys import office_key
 from casewell.files.models import StoredFile
-from casewell.files.services import TamperedFile, read_bytes, store_file
-from casewell.files.storage import new_storage_name, path_for, write_encrypted
+from casewell.files.services import TamperedFile, store_file
+from casewell.files.storage import (
+    new_storage_name,
+    path_for,
+    read_decrypted,
+    write_encrypted,
+)
 from casewell.inbox import parsing
 from casewell.inbox.models import (
     Door,
@@ -40,6 +45,17 @@ from casewell.offices.tenancy import across_all_offices, bind_office, current_ac
 logger = logging.getLogger("casewell.inbox")
 
 RAW_CONTENT_TYPE = "message/rfc822"
+
+
+# Offices' file keys never change (rotating the master key rewraps, not replaces, them), so
+# a process keeps each it has unwrapped rather than asking the database for every message.
+_office_keys: dict[int, bytes] = {}
+
+
+def _key(office_id: int) -> bytes:
+    if office_id not in _office_keys:
+        _office_keys[office_id] = office_key(office_id)
+    return _office_keys[office_id]
 
 
 def office_for_address(address: str) -> Office | None:
@@ -95,7 +111,7 @@ def keep_raw(
         path = path_for(office.pk, storage_name)
         # Written before the rows that name it: a crash between leaves an orphan file,
         # which the files sweep removes, never a row without its bytes.
-        write_encrypted(path, office_key(office), storage_name, [raw])
+        write_encrypted(path, _key(office.pk), storage_name, [raw])
         try:
             with transaction.atomic():
                 stored = StoredFile.objects.create(
@@ -132,7 +148,17 @@ def keep_raw(
 
 def raw_bytes(raw_message: RawMessage) -> bytes:
     """The message's bytes exactly as received (TamperedFile if the stored copy was changed)."""
-    return read_bytes(raw_message.stored_file)
+    stored = raw_message.stored_file
+    contents = b"".join(
+        read_decrypted(
+            path_for(stored.office_id, stored.storage_name),
+            _key(stored.office_id),
+            stored.storage_name,
+        )
+    )
+    if hashlib.sha256(contents).hexdigest() != raw_message.sha256:
+        raise TamperedFile(f"{stored.storage_name} does not match the checksum taken on receipt.")
+    return contents
 
 
 def _quarantine(raw_message: RawMessage, reason: str) -> None:
@@ -208,16 +234,16 @@ def _duplicate_of(parsed: parsing.ParsedMessage) -> Message | None:
 
 def _keep_parsed(raw_message: RawMessage, parsed: parsing.ParsedMessage) -> str:
     now = timezone.now()
-    original = _duplicate_of(parsed)
-    if original is None:
-        try:
-            with transaction.atomic():
-                message = _create_message(raw_message, parsed)
-        except IntegrityError:
-            # Another worker read a copy of the same message at the same moment.
-            original = _duplicate_of(parsed)
-            if original is None:
-                raise
+    original = None
+    try:
+        with transaction.atomic():
+            message = _create_message(raw_message, parsed)
+    except IntegrityError:
+        # A Message with the same Message-ID and content is already here (read from a
+        # copy that came by another door): the unique constraint says so, no query needed.
+        original = _duplicate_of(parsed)
+        if original is None:
+            raise
     if original is not None:
         raw_message.state = RawState.DUPLICATE
         raw_message.duplicate_of = original

@@ -1,5 +1,7 @@
 import pytest
 
+from casewell.jobs.tests.conftest import migrated_template, processes  # noqa: F401 - fixtures
+
 
 @pytest.fixture(autouse=True)
 def data_folder(settings, tmp_path):
