@@ -26,17 +26,19 @@ from __future__ import annotations
 import hashlib
 import heapq
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
+from casewell.inbox import placing_queries as queries
 from casewell.inbox.message_text import plain_text, split_body, words_of
 from casewell.inbox.models import Campaign, Message, MessageKind
+from casewell.inbox.placing_queries import OfficeFacts
 from casewell.inbox.threading import normalise_subject
 from casewell.offices.models import Office
 
@@ -52,6 +54,13 @@ WINDOW_DAYS = 30
 TEXT_CHARACTERS = 20_000
 # Messages re-read behind the newest one seen, for ones committed out of order by other workers.
 OVERLAP = 50
+# A remembered message is compared in full only when it shares this many of the indexed
+# hashes (a shared greeting or stock phrase alone is not enough); at a similarity of 0.5 a
+# true match shares fewer with a chance of about 1 in 4,000.
+MIN_SHARED = 2
+# How often the list of open campaigns is read again; one started meanwhile by another
+# worker is still found, under the lock, before a second one could be started.
+CAMPAIGNS_READ_EVERY_SECONDS = 5
 METHOD = "bottom-k minhash, 3-word shingles, blake2b-63"
 
 Sketch = tuple[int, ...]
@@ -99,10 +108,13 @@ def similarity(first: Sketch, second: Sketch) -> float:
     the share of them found in both texts estimates the share the texts have in
     common. For texts shorter than the sketch it is exact.
     """
-    if not first or not second:
+    return _similarity(frozenset(first), frozenset(second))
+
+
+def _similarity(one: frozenset[int], other: frozenset[int]) -> float:
+    if not one or not other:
         return 0.0
-    one, other = set(first), set(second)
-    sample = heapq.nsmallest(SKETCH_SIZE, one | other)
+    sample = sorted(one | other)[:SKETCH_SIZE]
     return sum(1 for value in sample if value in one and value in other) / len(sample)
 
 
@@ -120,28 +132,51 @@ def sketch_from_signature(signature: object) -> Sketch:
 
 
 @dataclass
+class _Remembered:
+    sender: str
+    sketch: Sketch
+    values: frozenset[int]
+    created_at: datetime
+
+
+@dataclass
 class _Recent:
     """Fingerprints of an office's recent messages, and its open campaigns'."""
 
-    sketches: dict[int, tuple[str, Sketch, datetime]] = field(default_factory=dict)
+    messages: dict[int, _Remembered] = field(default_factory=dict)
+    read: dict[int, datetime] = field(default_factory=dict)  # every pk read, fingerprint or not
     postings: dict[int, set[int]] = field(default_factory=dict)
     newest: tuple[int, datetime] | None = None  # (pk, created_at) of the newest read
-    campaigns: dict[int, Sketch] = field(default_factory=dict)
+    campaigns: dict[int, tuple[Sketch, frozenset[int]]] = field(default_factory=dict)
+    campaigns_read_at: float = -1e9
 
-    def add(self, pk: int, sender: str, sketch: Sketch, created_at: datetime) -> None:
-        self.sketches[pk] = (sender, sketch, created_at)
+    def add(self, pk: int, sender: str, sketch: Sketch | None, created_at: datetime) -> None:
+        self.read[pk] = created_at
+        if self.newest is None or pk > self.newest[0]:
+            self.newest = (pk, created_at)
+        if sketch is None or pk in self.messages:
+            return
+        self.messages[pk] = _Remembered(sender, sketch, frozenset(sketch), created_at)
         for value in sketch[:INDEXED_HASHES]:
             self.postings.setdefault(value, set()).add(pk)
 
+    def forget(self, pk: int) -> None:
+        self.read.pop(pk, None)
+        remembered = self.messages.pop(pk, None)
+        if remembered is None:
+            return
+        for value in remembered.sketch[:INDEXED_HASHES]:
+            holders = self.postings.get(value)
+            if holders is not None:
+                holders.discard(pk)
+                if not holders:
+                    del self.postings[value]
+
     def drop_older_than(self, cutoff: datetime) -> None:
-        for pk in [pk for pk, (_, _, at) in self.sketches.items() if at < cutoff]:
-            _, sketch, _ = self.sketches.pop(pk)
-            for value in sketch[:INDEXED_HASHES]:
-                holders = self.postings.get(value)
-                if holders is not None:
-                    holders.discard(pk)
-                    if not holders:
-                        del self.postings[value]
+        if self.read and min(self.read.values()) >= cutoff:
+            return
+        for pk in [pk for pk, at in self.read.items() if at < cutoff]:
+            self.forget(pk)
 
     def near(self, sketch: Sketch, leaving_out: int) -> list[tuple[int, str, float]]:
         """(pk, sender, similarity) of remembered messages similar enough to ``sketch``."""
@@ -150,12 +185,15 @@ class _Recent:
             shared.update(self.postings.get(value, ()))
         shared.pop(leaving_out, None)
         threshold = similarity_threshold()
+        values = frozenset(sketch)
         found = []
-        for pk in shared:
-            sender, other, _ = self.sketches[pk]
-            score = similarity(sketch, other)
+        for pk, count in shared.items():
+            if count < MIN_SHARED:
+                continue
+            other = self.messages[pk]
+            score = _similarity(values, other.values)
             if score >= threshold:
-                found.append((pk, sender, score))
+                found.append((pk, other.sender, score))
         return sorted(found, key=lambda hit: (-hit[2], hit[0]))
 
 
@@ -170,50 +208,51 @@ def forget_recent() -> None:
         _recent.clear()
 
 
-def _campaign_messages(office_id: int, since: datetime) -> Q:
-    return Q(office_id=office_id, kind=MessageKind.MESSAGE, created_at__gte=since)
-
-
-def _brought_up_to_date(office: Office) -> _Recent:
-    """The office's recent fingerprints, with every message committed since the last call."""
+def _brought_up_to_date(office: Office | OfficeFacts, message: Message, sketch: Sketch) -> _Recent:
+    """The office's recent fingerprints, with every message committed since the last call
+    and ``message`` itself."""
     office_id, key = office.pk, (office.pk, office.created_at)
     cutoff = timezone.now() - timedelta(days=window_days())
     recent = _recent.get(key)
-    if recent is not None and recent.newest is not None:
-        pk, created_at = recent.newest
-        # A rolled-back or deleted newest message means our memory is of a past that
-        # did not happen (a test, a restore): start again.
-        if not Message.all_offices.filter(pk=pk, created_at=created_at).exists():
-            recent = None
     if recent is None:
         recent = _recent[key] = _Recent()
     recent.drop_older_than(cutoff)
-    after = recent.newest[0] - OVERLAP if recent.newest else 0
-    rows = (
-        Message.all_offices.filter(_campaign_messages(office_id, cutoff), pk__gt=after)
-        .order_by("pk")
-        .values_list("pk", "from_address", "text_body", "html_body", "created_at")
-    )
-    for pk, sender, text_body, html_body, created_at in rows.iterator():
-        if pk not in recent.sketches:
-            sketch = sketch_of(campaign_words(text_body, html_body))
-            if sketch is not None:
-                recent.add(pk, (sender or "").lower(), sketch, created_at)
-        if recent.newest is None or pk > recent.newest[0]:
-            recent.newest = (pk, created_at)
-    open_campaigns = dict(
+    # Re-read a little behind the newest: other workers commit out of order.
+    after = max(recent.newest[0] - OVERLAP, 0) if recent.newest else 0
+    present = queries.recent_message_ids(office_id, after_pk=after, since=cutoff)
+    if recent.newest is not None and recent.newest[0] not in present:
+        # The newest message we read is gone (rolled back, deleted): what we remember
+        # is of a past that did not happen. Start again.
+        recent = _recent[key] = _Recent()
+        present = queries.recent_message_ids(office_id, after_pk=0, since=cutoff)
+    # This message was just read; its words are in hand (and replace any stale memory).
+    recent.forget(message.pk)
+    recent.add(message.pk, (message.from_address or "").lower(), sketch, message.created_at)
+    unread = [pk for pk in present if pk not in recent.read]
+    for start in range(0, len(unread), 500):
+        for pk, sender, text, markup, created_at in queries.message_texts(
+            office_id, unread[start : start + 500]
+        ):
+            words = campaign_words(text, markup)
+            recent.add(pk, (sender or "").lower(), sketch_of(words), created_at)
+    now = time.monotonic()
+    if now - recent.campaigns_read_at >= CAMPAIGNS_READ_EVERY_SECONDS:
+        _read_open_campaigns(recent, office_id, cutoff)
+        recent.campaigns_read_at = now
+    return recent
+
+
+def _read_open_campaigns(recent: _Recent, office_id: int, cutoff: datetime) -> None:
+    open_ids = set(
         Campaign.all_offices.filter(office_id=office_id, created_at__gte=cutoff).values_list(
-            "pk", "created_at"
+            "pk", flat=True
         )
     )
-    recent.campaigns = {pk: s for pk, s in recent.campaigns.items() if pk in open_campaigns}
-    unread = [pk for pk in open_campaigns if pk not in recent.campaigns]
-    if unread:
-        for pk, signature in Campaign.all_offices.filter(pk__in=unread).values_list(
-            "pk", "signature"
-        ):
-            recent.campaigns[pk] = sketch_from_signature(signature)
-    return recent
+    recent.campaigns = {pk: kept for pk, kept in recent.campaigns.items() if pk in open_ids}
+    unread = open_ids - set(recent.campaigns)
+    for pk, signature in Campaign.all_offices.filter(pk__in=unread).values_list("pk", "signature"):
+        sketch = sketch_from_signature(signature)
+        recent.campaigns[pk] = (sketch, frozenset(sketch))
 
 
 # --- Grouping -------------------------------------------------------------------------------
@@ -221,7 +260,10 @@ def _brought_up_to_date(office: Office) -> _Recent:
 
 def _best_campaign(recent: _Recent, sketch: Sketch) -> int | None:
     threshold = similarity_threshold()
-    scored = [(similarity(sketch, signature), pk) for pk, signature in recent.campaigns.items()]
+    values = frozenset(sketch)
+    scored = [
+        (_similarity(values, signature), pk) for pk, (_, signature) in recent.campaigns.items()
+    ]
     scored = [(score, pk) for score, pk in scored if score >= threshold]
     return max(scored)[1] if scored else None
 
@@ -233,7 +275,9 @@ def _title(message: Message, words: list[str]) -> str:
     return (" ".join(words[:12]) + "…")[:300]
 
 
-def group_into_campaign(message: Message) -> Campaign | None:
+def group_into_campaign(
+    message: Message, office: Office | OfficeFacts | None = None
+) -> Campaign | None:
     """Put ``message`` into the campaign its text belongs to, starting one if enough
     different senders have now sent it; returns the campaign or None.
 
@@ -248,21 +292,30 @@ def group_into_campaign(message: Message) -> Campaign | None:
     if sketch is None:
         return None
     with _lock:
-        recent = _brought_up_to_date(message.office)
+        office = office or queries.office_facts(message.office_id)
+        recent = _brought_up_to_date(office, message, sketch)
         campaign_id = _best_campaign(recent, sketch)
         if campaign_id is not None:
-            campaign = Campaign.all_offices.get(office_id=message.office_id, pk=campaign_id)
-            message.campaign = campaign
-            return campaign
+            campaign = Campaign.all_offices.filter(
+                office_id=message.office_id, pk=campaign_id
+            ).first()
+            if campaign is not None:
+                message.campaign = campaign
+                return campaign
+            recent.campaigns.pop(campaign_id, None)  # rolled back since it was read
         near = recent.near(sketch, leaving_out=message.pk)
     sender = (message.from_address or "").lower()
     if len({other for _, other, _ in near} | {sender}) < senders_needed():
         return None
-    return _start_campaign(message, sketch, words, [pk for pk, _, _ in near])
+    return _start_campaign(message, office, sketch, words, near)
 
 
 def _start_campaign(
-    message: Message, sketch: Sketch, words: list[str], similar: list[int]
+    message: Message,
+    office: Office | OfficeFacts,
+    sketch: Sketch,
+    words: list[str],
+    near: list[tuple[int, str, float]],
 ) -> Campaign | None:
     with transaction.atomic():
         # One campaign at a time per office: on PostgreSQL two workers seeing the same
@@ -277,11 +330,14 @@ def _start_campaign(
                 message.campaign = campaign
                 return campaign
         # What memory found is checked against the database: still there, not yet grouped.
-        members = list(
-            Message.all_offices.filter(
-                office_id=message.office_id, pk__in=similar, campaign__isnull=True
+        remembered_senders = {pk: sender for pk, sender, _ in near}
+        members = [
+            member
+            for member in Message.all_offices.filter(
+                office_id=message.office_id, pk__in=list(remembered_senders), campaign__isnull=True
             ).exclude(pk=message.pk)
-        )
+            if (member.from_address or "").lower() == remembered_senders[member.pk]
+        ]
         senders = {(other.from_address or "").lower() for other in members}
         senders.add((message.from_address or "").lower())
         if len(senders) < senders_needed():
@@ -296,7 +352,7 @@ def _start_campaign(
             member.save(update_fields=["campaign"])
         message.campaign = campaign
     with _lock:
-        recent = _recent.get((message.office.pk, message.office.created_at))
+        recent = _recent.get((office.pk, office.created_at))
         if recent is not None:
-            recent.campaigns[campaign.pk] = sketch
+            recent.campaigns[campaign.pk] = (sketch, frozenset(sketch))
     return campaign

@@ -19,6 +19,7 @@ from django.db.models import Q
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
+from casewell.inbox import placing_queries as queries
 from casewell.inbox.message_text import plain_text, signature_lines, split_body
 from casewell.inbox.models import Message
 from casewell.offices.models import User
@@ -125,13 +126,16 @@ def people_with_email(message: Message) -> list[Person]:
     sender = (message.from_address or "").strip().lower()
     if not sender:
         return []
-    other_addresses = PersonEmail.all_offices.filter(
-        office_id=message.office_id, address=sender
-    ).values("person_id")
-    people = Person.all_offices.filter(office_id=message.office_id).filter(
-        Q(email=sender) | Q(pk__in=other_addresses)
-    )
-    return _resolve_merged(list(people.order_by("pk")[:50]))
+    # Two indexed look-ups: an OR across the two tables would read every person.
+    people = list(Person.all_offices.filter(office_id=message.office_id, email=sender)[:50])
+    other_ids = set(
+        PersonEmail.all_offices.filter(office_id=message.office_id, address=sender).values_list(
+            "person_id", flat=True
+        )[:50]
+    ) - {person.pk for person in people}
+    if other_ids:
+        people += Person.all_offices.filter(office_id=message.office_id, pk__in=other_ids)
+    return _resolve_merged(sorted(people, key=lambda person: person.pk))
 
 
 def people_by_name_and_postcode(message: Message) -> list[Candidate]:
@@ -184,12 +188,19 @@ def candidates_for(message: Message) -> list[Candidate]:
     return ranked
 
 
-def person_to_link(message: Message) -> Person | None:
-    """The one person the message links to without asking: its e-mail is theirs and no one
-    else's. Anything less certain (two people sharing an address, a name and postcode)
-    waits for a caseworker."""
-    people = people_with_email(message)
-    return people[0] if len(people) == 1 else None
+def person_to_link(message: Message) -> int | None:
+    """The id of the one person the message links to without asking: its e-mail is theirs
+    and no one else's. Anything less certain (two people sharing an address, a name and
+    postcode) waits for a caseworker."""
+    sender = (message.from_address or "").strip().lower()
+    if not sender:
+        return None
+    found = queries.people_with_address(message.office_id, sender)
+    if any(merged_into for _, merged_into in found):
+        # Rare: follow merged people to the ones kept, the slow way.
+        people = people_with_email(message)
+        return people[0].pk if len(people) == 1 else None
+    return found[0][0] if len(found) == 1 else None
 
 
 # --- Adding the sender as a new person ------------------------------------------------------

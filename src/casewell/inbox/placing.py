@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from casewell.inbox import campaigns, matching, suggestions
+from casewell.inbox import placing_queries as queries
 from casewell.inbox import threading as threads
 from casewell.inbox.models import Message, MessageKind, MessageState
 from casewell.offices.tenancy import bind_office, current_office_id, is_across_all_offices
@@ -43,26 +44,27 @@ def place(message: Message) -> None:
     """
     changed: list[str] = []
     with _working_for(message.office_id):
+        office = queries.office_facts(message.office_id)
         if message.case_id is None:
-            thread = threads.find_thread(message)
-            if thread.case is not None:
-                message.case = thread.case
+            thread = threads.find_thread(message, office.reference_prefix)
+            if thread.case_id is not None:
+                message.case_id = thread.case_id
                 changed.append("case")
                 if message.state == MessageState.TRIAGE:
                     message.state = MessageState.ON_CASE
                     changed.append("state")
         if message.person_id is None:
-            person = matching.person_to_link(message)
-            if person is not None:
-                message.person = person
+            person_id = matching.person_to_link(message)
+            if person_id is not None:
+                message.person_id = person_id
                 changed.append("person")
         if message.kind == MessageKind.MESSAGE and message.case_id is None:
-            suggestion = suggestions.suggest_category(message)
+            suggestion = suggestions.suggest_category(message, office)
             suggested = suggestion.category if suggestion else None
             if message.suggested_category_id != (suggested.pk if suggested else None):
                 message.suggested_category = suggested
                 changed.append("suggested_category")
-            if message.campaign_id is None and campaigns.group_into_campaign(message):
+            if message.campaign_id is None and campaigns.group_into_campaign(message, office):
                 changed.append("campaign")
         if changed:
             message.save(update_fields=changed)

@@ -25,8 +25,10 @@ from django.conf import settings
 from django.db.models import Count, Max
 
 from casewell.cases.models import Case, Category
+from casewell.inbox import placing_queries as queries
 from casewell.inbox.message_text import plain_text, split_body, words_of
 from casewell.inbox.models import Message
+from casewell.inbox.placing_queries import OfficeFacts
 from casewell.offices.models import Office
 
 MIN_CASES = 20  # below this an office's history says too little
@@ -235,7 +237,7 @@ def _categories_in_use(office_id: int, model: Model) -> dict[int, Category]:
     }
 
 
-def _kept_for(office: Office) -> _Kept:
+def _kept_for(office: Office | OfficeFacts) -> _Kept:
     """The office's model, trained again when its cases have changed or it is old."""
     now = time.monotonic()
     office_id, key = office.pk, (office.pk, office.created_at)
@@ -269,7 +271,7 @@ def _kept_for(office: Office) -> _Kept:
         return kept
 
 
-def model_for(office: Office) -> Model:
+def model_for(office: Office | OfficeFacts) -> Model:
     return _kept_for(office).model
 
 
@@ -279,10 +281,10 @@ def forget_models() -> None:
         _models.clear()
 
 
-def suggest_category(message: Message) -> Suggestion | None:
+def suggest_category(message: Message, office: OfficeFacts | None = None) -> Suggestion | None:
     """The category the office's past cases suggest for ``message``, with the words why,
     or None when unsure. Reads only; requires the message's office to be bound."""
-    kept = _kept_for(message.office)
+    kept = _kept_for(office or queries.office_facts(message.office_id))
     if not kept.categories:
         return None
     terms = message_terms(message)

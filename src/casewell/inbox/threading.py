@@ -24,10 +24,9 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from django.conf import settings
-from django.db.models import Q, TextField
-from django.db.models.functions import Cast, Coalesce
 
 from casewell.cases.models import Case
+from casewell.inbox import placing_queries as queries
 from casewell.inbox.models import Message
 
 THREAD_WINDOW_DAYS = 30
@@ -61,8 +60,15 @@ _ANY_REFERENCE = re.compile(r"\[\s*([A-Za-z0-9]{1,8})-(\d{4})-(\d{1,9})\s*\]")
 class Thread:
     """Where threading put a message: a case and how it was found, or nothing (triage)."""
 
-    case: Case | None = None
+    case_id: int | None = None
     how: str = ""
+
+    @property
+    def case(self) -> Case | None:
+        """The case itself (read from the database; placing needs only the id)."""
+        if self.case_id is None:
+            return None
+        return Case.all_offices.get(pk=self.case_id)
 
 
 NO_THREAD = Thread()
@@ -143,56 +149,39 @@ def moment_of(message: Message) -> datetime:
     return message.created_at
 
 
-def find_thread(message: Message) -> Thread:
+def find_thread(message: Message, prefix: str | None = None) -> Thread:
     """The case ``message`` belongs to and why, or ``NO_THREAD``. Reads only; changes nothing.
 
+    ``prefix`` is the office's case reference prefix (read when not given).
     Requires the message's office to be bound (the parse job binds it).
     """
-    case = _by_reference(message)
-    if case is not None:
-        return Thread(case, BY_REFERENCE)
+    if prefix is None:
+        prefix = queries.office_facts(message.office_id).reference_prefix
+    case_id = _by_reference(message, prefix)
+    if case_id is not None:
+        return Thread(case_id, BY_REFERENCE)
     thread = _by_reply(message)
-    if thread.case is not None:
+    if thread.case_id is not None:
         return thread
     return _by_sender_and_subject(message)
 
 
-def _by_reference(message: Message) -> Case | None:
-    references = case_references_in(message.subject, message.office.reference_prefix)
-    if not references:
-        return None
-    cases = {
-        case.reference: case
-        for case in Case.all_offices.filter(office_id=message.office_id, reference__in=references)
-    }
-    for reference in references:
-        if reference in cases:
-            return cases[reference]
-    return None
+def _by_reference(message: Message, prefix: str) -> int | None:
+    references = case_references_in(message.subject, prefix)
+    cases = queries.case_ids_by_reference(message.office_id, references)
+    return next((cases[reference] for reference in references if reference in cases), None)
 
 
 def _by_reply(message: Message) -> Thread:
     if message.bounced_message_id:
-        case_id = (
-            Message.all_offices.filter(office_id=message.office_id, pk=message.bounced_message_id)
-            .values_list("case_id", flat=True)
-            .first()
-        )
+        case_id = queries.case_of_message(message.office_id, message.bounced_message_id)
         if case_id:
-            return Thread(_case(message, case_id), BY_BOUNCE)
+            return Thread(case_id, BY_BOUNCE)
     ids = referenced_message_ids(message)
-    if not ids:
-        return NO_THREAD
-    on_cases = dict(
-        Message.all_offices.filter(
-            office_id=message.office_id, message_id__in=ids, case__isnull=False
-        )
-        .exclude(pk=message.pk)
-        .values_list("message_id", "case_id")
-    )
+    on_cases = queries.cases_of_message_ids(message.office_id, ids, leaving_out=message.pk)
     for message_id in ids:
         if message_id in on_cases:
-            return Thread(_case(message, on_cases[message_id]), BY_REPLY)
+            return Thread(on_cases[message_id], BY_REPLY)
     return NO_THREAD
 
 
@@ -202,24 +191,27 @@ def _by_sender_and_subject(message: Message) -> Thread:
     if not sender or not subject:
         return NO_THREAD
     moment = moment_of(message)
-    earlier = (
-        Message.all_offices.filter(office_id=message.office_id, case__isnull=False)
-        .exclude(pk=message.pk)
-        .annotate(moment=Coalesce("sent_at", "created_at"), cc_text=Cast("cc", TextField()))
-        .filter(moment__gte=moment - timedelta(days=window_days()), moment__lte=moment)
-        .filter(Q(from_address=sender) | Q(cc_text__icontains=sender))
-        .order_by("-moment", "-pk")
-        .values_list("subject", "from_address", "cc", "case_id")[:MAX_EARLIER_MESSAGES]
+    # The database narrows by the subject's longest word (no column holds the normalised
+    # subject); each subject found is then normalised and compared whole, here.
+    earlier = queries.earlier_on_cases(
+        message.office_id,
+        subject_word=_longest_word(subject),
+        start=moment - timedelta(days=window_days()),
+        end=moment,
+        leaving_out=message.pk,
+        limit=MAX_EARLIER_MESSAGES,
     )
     for earlier_subject, earlier_sender, earlier_cc, case_id in earlier:
         if normalise_subject(earlier_subject) != subject:
             continue
         if (earlier_sender or "").strip().lower() == sender:
-            return Thread(_case(message, case_id), BY_SUBJECT)
+            return Thread(case_id, BY_SUBJECT)
         if sender in addresses_in(earlier_cc):
-            return Thread(_case(message, case_id), BY_CC_SUBJECT)
+            return Thread(case_id, BY_CC_SUBJECT)
     return NO_THREAD
 
 
-def _case(message: Message, case_id: int) -> Case:
-    return Case.all_offices.get(office_id=message.office_id, pk=case_id)
+def _longest_word(subject: str) -> str:
+    # Plain ASCII where there is a choice: SQLite folds the case of ASCII letters only.
+    words = sorted(subject.split(), key=lambda word: (word.isascii(), len(word)), reverse=True)
+    return words[0]

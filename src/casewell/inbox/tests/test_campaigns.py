@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from django.db import transaction
 
 from casewell.inbox.campaigns import (
     METHOD,
@@ -199,3 +200,14 @@ def test_a_fingerprint_is_stored_and_read_back():
     assert sketch_from_signature({"method": "something else", "hashes": [1]}) == ()
     assert similarity(sketch, sketch) == 1.0
     assert sketch_of(["too", "short"]) is None
+
+
+def test_a_rolled_back_campaign_is_forgotten_and_grouping_goes_on(cast):
+    send(cast.north, 1)
+    send(cast.north, 2)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert send(cast.north, 3).campaign is not None
+        raise RuntimeError("the job failed after placing")
+    assert campaigns(cast.north) == []
+    started = send(cast.north, 4).campaign
+    assert started is not None and len(members(started)) == 3
