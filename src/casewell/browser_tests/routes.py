@@ -233,6 +233,21 @@ def _incident_id(cast: Cast) -> int:
     ).pk
 
 
+def _inboxaddress_id(cast: Cast) -> int:
+    from casewell.inbox.mail_settings import add_address
+
+    return add_address(cast.ben, "walked@northridge.example").pk
+
+
+def _imapmailbox_id(cast: Cast) -> int:
+    from casewell.inbox.mail_settings import add_mailbox
+
+    return add_mailbox(
+        cast.ben, label="Walked mailbox", host="imap.northridge.example", username="walker",
+        password="walked-secret",  # noqa: S106 - a made-up mailbox
+    ).pk
+
+
 # One line per URL keyword whose record the cast does not already hold.
 KWARG_MAKERS: dict[str, Callable[[Cast], object]] = {
     "user_id": lambda cast: cast.ada.pk,
@@ -255,6 +270,8 @@ KWARG_MAKERS: dict[str, Callable[[Cast], object]] = {
     "thirdpartyauthority_id": _people_record("thirdpartyauthority"),
     "permissionform_id": _people_record("permissionform"),
     "personmerge_id": _people_record("personmerge"),
+    "inboxaddress_id": _inboxaddress_id,
+    "imapmailbox_id": _imapmailbox_id,
 }
 
 

@@ -43,7 +43,7 @@ from imapclient.exceptions import IMAPClientError, LoginError
 from casewell.inbox.models import Door, ImapMailbox, RawMessage
 from casewell.jobs.services import cancel_scheduled, schedule
 from casewell.offices.models import Office
-from casewell.offices.tenancy import across_all_offices, bind_office
+from casewell.offices.tenancy import across_all_offices, bind_office, current_actor
 
 logger = logging.getLogger("casewell.inbox.imap")
 
@@ -148,7 +148,7 @@ def add_imap_mailbox(
     poll_every_seconds: int = 60,
 ) -> ImapMailbox:
     """Start polling a mailbox for ``office``; its password is kept encrypted."""
-    with bind_office(office), transaction.atomic():
+    with bind_office(office, actor=current_actor()), transaction.atomic():
         mailbox = ImapMailbox(
             office=office,
             label=label,
@@ -168,7 +168,7 @@ def add_imap_mailbox(
 
 def remove_imap_mailbox(mailbox: ImapMailbox) -> None:
     """Stop polling and forget the mailbox (mail already received stays)."""
-    with bind_office(mailbox.office_id), transaction.atomic():
+    with bind_office(mailbox.office_id, actor=current_actor()), transaction.atomic():
         cancel_scheduled(schedule_key(mailbox))
         ImapMailbox.objects.filter(pk=mailbox.pk).delete()
 

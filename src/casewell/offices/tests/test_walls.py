@@ -32,6 +32,7 @@ from casewell.api import api
 from casewell.cases.services import create_tag, open_case, tag_case
 from casewell.directory.services import add_contact, add_organisation
 from casewell.files.testing import PDF_BYTES, upload
+from casewell.inbox import mail_settings
 from casewell.offices.audit import log_sensitive_read
 from casewell.offices.invitations import invite_staff
 from casewell.offices.models import AuditEntry, Office, Role, User
@@ -178,6 +179,14 @@ def north(cast, settings, tmp_path) -> North:
                              targeted_ids=[cast.ada.pk])
     marker = add_safety_marker(cast.ben, harriet, kind="do_not_visit_alone", note="",
                                review_on=timezone.localdate() + timedelta(days=90))
+    # Where North's mail comes in: an inbox address and an IMAP mailbox.
+    mail_in = {
+        "inboxaddress": mail_settings.add_address(cast.ben, "casework@northridge.example"),
+        "imapmailbox": mail_settings.add_mailbox(
+            cast.ben, label="North casework mailbox", host="imap.northridge.example",
+            username="northcasework", password="north-imap-secret",
+        ),
+    }
     staff = [cast.ada, cast.ben, cast.mo, cast.ivy, cast.wes, cast.amir]
     strings = [
         cast.north.name, "North Ridge", "Harriet Walsh", "harriet.walsh@example.org",
@@ -189,6 +198,8 @@ def north(cast, settings, tmp_path) -> North:
     for person in staff:
         strings += [person.full_name, person.email]
     strings += ["3 Kirkgate", "Sam Lovelace", "Shouted threats"]
+    strings += ["casework@northridge.example", "North casework mailbox",
+                "imap.northridge.example", "northcasework", "north-imap-secret"]
     return North(
         office=cast.north,
         records={"loneworkingsession": visit, "safetyalert": alarm, "safetymarker": marker,
@@ -196,7 +207,7 @@ def north(cast, settings, tmp_path) -> North:
                  "person": harriet, "invitation": invitation, "apitoken": api_token,
                  "user": cast.ada, "organisation": ridgeway, "contact": dorothy, "case": damp,
                  "timelineentry": stairwell, "timelineattachment": tenancy_file,
-                 **people_records},
+                 **people_records, **mail_in},
         strings=strings,
     )
 
