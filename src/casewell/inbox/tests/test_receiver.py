@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smtplib
+import threading
 from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 
@@ -154,10 +155,32 @@ def test_to_two_offices_a_failure_to_store_answers_451_and_the_retry_keeps_one_c
     assert len(raws(offices.south)) == 1
 
     # The sending server tries again later, when storing works: each office has it once.
-    mended = start_receiver()
-    with smtplib.SMTP("127.0.0.1", mended.smtp_port, timeout=10) as client:
-        client.ehlo("mta.example.net")
-        assert client.sendmail("resident@example.net", [NORTH, SOUTH], raw) == {}
+    # This store holds on after committing, to show the answer waits for it.
+    committed, release = threading.Event(), threading.Event()
+
+    def held(to: Office, raw: bytes, *, door: str, source: str) -> RawMessage:
+        kept = receive_raw(to, raw, door=door, source=source)
+        committed.set()
+        release.wait(30)
+        return kept
+
+    mended = start_receiver(store=held)
+    answers: list[dict] = []
+
+    def send() -> None:
+        with smtplib.SMTP("127.0.0.1", mended.smtp_port, timeout=30) as client:
+            answers.append(client.sendmail("resident@example.net", [NORTH, SOUTH], raw))
+
+    sender = threading.Thread(target=send)
+    sender.start()
+    try:
+        assert committed.wait(30)
+        assert len(raws(offices.north)) == 1  # committed, visible to others...
+        assert answers == [] and sender.is_alive()  # ...and not yet answered
+    finally:
+        release.set()
+        sender.join(30)
+    assert answers == [{}]
     (north,) = raws(offices.north)
     (south,) = raws(offices.south)
     assert north.sha256 == south.sha256 and north.pk != south.pk
