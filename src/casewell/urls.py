@@ -13,5 +13,6 @@ urlpatterns = [
     path("files/", include("casewell.files.urls")),
     path("safety/", include("casewell.safety.urls")),
     path("inbox/settings/", include("casewell.inbox.settings_urls")),
+    path("inbox/", include("casewell.inbox.urls")),
     path("api/v1/", api.urls),
 ]

@@ -248,6 +248,15 @@ def _imapmailbox_id(cast: Cast) -> int:
     ).pk
 
 
+def _rawmessage_id(cast: Cast) -> int:
+    """A message that could not be read, waiting in North's quarantine."""
+    from casewell.inbox.services import read_raw_message, receive_raw
+
+    raw = receive_raw(cast.north, b"Walked bytes, not mail", door="import", source="walk.eml")
+    read_raw_message(raw.pk)
+    return raw.pk
+
+
 # One line per URL keyword whose record the cast does not already hold.
 KWARG_MAKERS: dict[str, Callable[[Cast], object]] = {
     "user_id": lambda cast: cast.ada.pk,
@@ -270,6 +279,7 @@ KWARG_MAKERS: dict[str, Callable[[Cast], object]] = {
     "thirdpartyauthority_id": _people_record("thirdpartyauthority"),
     "permissionform_id": _people_record("permissionform"),
     "personmerge_id": _people_record("personmerge"),
+    "rawmessage_id": _rawmessage_id,
     "inboxaddress_id": _inboxaddress_id,
     "imapmailbox_id": _imapmailbox_id,
 }
