@@ -332,8 +332,9 @@ MAIL_RECEIVER_HOST = read_str("CASEWELL_MAIL_RECEIVER_HOST", "127.0.0.1")
 # 0 shuts that door.
 MAIL_RECEIVER_SMTP_PORT = read_int("CASEWELL_MAIL_SMTP_PORT", 2525, maximum=65535)
 MAIL_RECEIVER_LMTP_PORT = read_int("CASEWELL_MAIL_LMTP_PORT", 2526, maximum=65535)
-# Announced as SIZE; a larger message is refused (552) before it is stored.
-MAIL_RECEIVER_MAX_BYTES = read_int("CASEWELL_MAIL_MAX_MB", 50, minimum=1) * 1024 * 1024
+# The reading limit (CASEWELL_MAIL_MAX_MB, above), announced as SIZE: a larger
+# message is refused (552) at the door rather than stored and quarantined.
+MAIL_RECEIVER_MAX_BYTES = MAIL_MAX_MB * 1024 * 1024
 MAIL_RECEIVER_NAME = read_str("CASEWELL_MAIL_RECEIVER_NAME", "casewell")
 
 # --- Jobs -------------------------------------------------------------------------
