@@ -42,6 +42,7 @@ _GREETING = re.compile(
     re.IGNORECASE,
 )
 GREETING_MAX_WORDS = 6
+MAX_CHARACTERS = 50_000
 # How far from the end a sign-off may be and still start the signature.
 SIGNATURE_MAX_LINES = 12
 
@@ -58,7 +59,10 @@ class BodyParts:
 
 
 def plain_text(text_body: str, html_body: str = "") -> str:
-    """The message as plain text: the text part, or the HTML part with its tags taken out."""
+    """The message as plain text: the text part, or the HTML part with its tags taken out;
+    the start of a very long one (what it is about, who signed it, is not 50,000 characters
+    down)."""
+    text_body, html_body = text_body[:MAX_CHARACTERS], html_body[: MAX_CHARACTERS * 4]
     if text_body.strip():
         return text_body
     if not html_body:

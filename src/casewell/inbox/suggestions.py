@@ -40,6 +40,7 @@ REASON_WORDS = 3
 TRAINING_CASES = 5000
 MESSAGES_PER_CASE = 3
 CHARACTERS_PER_MESSAGE = 4000
+READ_CHARACTERS = 20_000  # of a long message, its start is what it is about
 CHECK_EVERY_SECONDS = 60
 RETRAIN_AFTER_SECONDS = 3600
 
@@ -88,7 +89,8 @@ def terms_of(text: str) -> list[str]:
 
 def message_terms(message: Message) -> list[str]:
     """The subject and what the sender wrote (no quoted mail, greeting or signature)."""
-    words = split_body(plain_text(message.text_body, message.html_body)).words
+    text = plain_text(message.text_body[:READ_CHARACTERS], message.html_body[:READ_CHARACTERS])
+    words = split_body(text).words
     return terms_of(f"{message.subject}\n{words[:CHARACTERS_PER_MESSAGE]}")
 
 
