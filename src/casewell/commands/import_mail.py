@@ -73,7 +73,8 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(summary.as_dict(), indent=2))
         return 0
     print(
-        f"Read {summary.read} messages: {summary.stored} stored, {summary.duplicates} "
+        f"Read {summary.read} message{'' if summary.read == 1 else 's'}: {summary.stored} "
+        f"stored, {summary.duplicates} "
         f"already in Casewell, {summary.quarantined} quarantined."
     )
     for item in summary.quarantined_items:
