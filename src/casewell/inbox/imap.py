@@ -25,6 +25,7 @@ the interval): a poll that finds another still running leaves it to finish.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import ssl
@@ -173,21 +174,42 @@ def remove_imap_mailbox(mailbox: ImapMailbox) -> None:
         ImapMailbox.objects.filter(pk=mailbox.pk).delete()
 
 
+def _insecure(where: str, error: ssl.SSLError) -> PollFailed:
+    reason = getattr(error, "verify_message", None) or getattr(error, "reason", None) or error
+    return PollFailed(
+        f"Could not make a secure connection to {where}: {reason}. Nothing was sent; "
+        "the server's certificate may have expired or be for another name."
+    )
+
+
 def _connect(mailbox: ImapMailbox) -> IMAPClient:
+    """Signed in. Over TLS from the start (``use_tls``, port 993), or else upgraded with
+    STARTTLS whenever the server offers it: the password goes in clear only to a
+    server that offers no encryption at all (one on this machine or network)."""
     where = f"{mailbox.host}:{mailbox.port}"
+    # Made anew for each poll: the system's certificate authorities as they are now.
+    context = ssl.create_default_context()
     try:
         client = IMAPClient(
             mailbox.host,
             port=mailbox.port,
             ssl=mailbox.use_tls,
-            ssl_context=ssl.create_default_context() if mailbox.use_tls else None,
+            ssl_context=context if mailbox.use_tls else None,
             timeout=TIMEOUT_SECONDS,
         )
     except ssl.SSLError as error:
-        raise PollFailed(f"Could not make a secure connection to {where}: {error}.") from error
+        raise _insecure(where, error) from error
     except (OSError, IMAPClientError) as error:
         reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
         raise PollFailed(f"Could not connect to {where}: {reason}.") from error
+    if not mailbox.use_tls and b"STARTTLS" in client.capabilities():
+        try:
+            client.starttls(context)
+        except ssl.SSLError as error:
+            with contextlib.suppress(OSError):
+                client.shutdown()
+            # Never fall back to sending the password in clear after a failed upgrade.
+            raise _insecure(where, error) from error
     try:
         client.login(mailbox.username, mailbox.password)
     except LoginError as error:

@@ -6,7 +6,11 @@ from django import forms
 
 CONNECTIONS = [
     ("tls", "Secure (TLS), usually port 993"),
-    ("plain", "Not encrypted, usually port 143: only for a server on this machine or network"),
+    (
+        "plain",
+        "STARTTLS, usually port 143: made secure when the server offers it, otherwise not "
+        "encrypted (only for a server on this machine or network)",
+    ),
 ]
 
 

@@ -1,15 +1,17 @@
-"""A real Dovecot IMAP server for the tests, in a temporary folder on a free port.
+"""A real Dovecot IMAP server for the tests, in a temporary folder on free ports.
 
 Debian's ``dovecot-imapd`` (``make dovecot`` installs it). Plain-text passwords on
-127.0.0.1 only, from passwd-files that tests add users with as they go, mail in
-Maildirs under the folder. It runs
-as the current user; as root, Dovecot will not give mail to root, so the mail
-is kept by Debian's ``dovecot`` system user instead.
+127.0.0.1 only (STARTTLS offered, not required; IMAP over TLS on a second port),
+from passwd-files that tests add users with as they go, mail in Maildirs under the
+folder. It runs as the current user; as root, Dovecot will not give mail to root,
+so the mail is kept by Debian's ``dovecot`` system user instead.
 """
 
 from __future__ import annotations
 
+import datetime
 import grp
+import ipaddress
 import os
 import pwd
 import shutil
@@ -23,6 +25,7 @@ from pathlib import Path
 import pytest
 
 DOVECOT = Path("/usr/sbin/dovecot")
+DH = Path("/usr/share/dovecot/dh.pem")
 
 
 def free_port() -> int:
@@ -31,12 +34,89 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def make_certificates(folder: Path) -> tuple[Path, Path, Path]:
+    """A throw-away certificate authority and a certificate it signed for 127.0.0.1:
+    (the authority's certificate, the server's certificate, the server's key)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    now = datetime.datetime.now(datetime.UTC)
+    lifetime = (now - datetime.timedelta(days=1), now + datetime.timedelta(days=30))
+
+    def name(text: str) -> x509.Name:
+        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, text)])
+
+    authority_key = ec.generate_private_key(ec.SECP256R1())
+    authority = (
+        x509.CertificateBuilder()
+        .subject_name(name("Casewell test authority"))
+        .issuer_name(name("Casewell test authority"))
+        .public_key(authority_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(lifetime[0])
+        .not_valid_after(lifetime[1])
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=False, content_commitment=False, key_encipherment=False,
+                data_encipherment=False, key_agreement=False, key_cert_sign=True,
+                crl_sign=True, encipher_only=False, decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(
+            x509.SubjectKeyIdentifier.from_public_key(authority_key.public_key()), critical=False
+        )
+        .sign(authority_key, hashes.SHA256())
+    )
+    server_key = ec.generate_private_key(ec.SECP256R1())
+    server = (
+        x509.CertificateBuilder()
+        .subject_name(name("127.0.0.1"))
+        .issuer_name(authority.subject)
+        .public_key(server_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(lifetime[0])
+        .not_valid_after(lifetime[1])
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]
+            ),
+            critical=False,
+        )
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(authority_key.public_key()),
+            critical=False,
+        )
+        .sign(authority_key, hashes.SHA256())
+    )
+    paths = folder / "authority.pem", folder / "server.pem", folder / "server.key"
+    paths[0].write_bytes(authority.public_bytes(serialization.Encoding.PEM))
+    paths[1].write_bytes(server.public_bytes(serialization.Encoding.PEM))
+    paths[2].write_bytes(
+        server_key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return paths
+
+
 class Dovecot:
+    """Plain IMAP with STARTTLS on ``port``, IMAP over TLS on ``tls_port``, under a
+    certificate from a throw-away authority (``authority``: trust it to connect)."""
+
     host = "127.0.0.1"
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.port = free_port()
+        self.tls_port = free_port()
+        self.authority = folder / "authority.pem"
         self.passwd = folder / "passwd"
         self.log = folder / "dovecot.log"
         self.process: subprocess.Popen | None = None
@@ -56,14 +136,17 @@ class Dovecot:
                 f"default_internal_group = {group}\n"
                 f"default_login_user = {name}\n"
             )
+        dh = f"ssl_dh = <{DH}\n" if DH.exists() else ""
         return f"""
 {users}base_dir = {folder}/run
 state_dir = {folder}/state
 log_path = {self.log}
 protocols = imap
 listen = {self.host}
-ssl = no
-disable_plaintext_auth = no
+ssl = yes
+ssl_cert = <{folder}/server.pem
+ssl_key = <{folder}/server.key
+{dh}disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_failure_delay = 0
 first_valid_uid = 1
@@ -83,7 +166,8 @@ service imap-login {{
     port = {self.port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = {self.host}
+    port = {self.tls_port}
   }}
 }}
 # Without its penalty socket, auth cannot slow down every later sign-in from
@@ -104,6 +188,7 @@ service anvil {{
             self.folder.chmod(0o755)
             shutil.chown(self.folder / "mail", "dovecot", "dovecot")
         self.passwd.mkdir()
+        make_certificates(self.folder)
         config = self.folder / "dovecot.conf"
         config.write_text(self._config())
         self.process = subprocess.Popen(  # noqa: S603 - a fixed program

@@ -53,6 +53,12 @@ class Account:
         return {uid: set(data[b"FLAGS"]) - {rb"\Recent"} for uid, data in found.items()}
 
 
+@pytest.fixture(autouse=True)
+def trust_the_test_authority(dovecot: Dovecot, monkeypatch) -> None:  # noqa: F811, ANN001
+    # As if the office's mail server had a certificate from a real authority.
+    monkeypatch.setenv("SSL_CERT_FILE", str(dovecot.authority))
+
+
 @pytest.fixture
 def account(dovecot: Dovecot) -> Iterator[Account]:  # noqa: F811 - the fixture above
     username = f"office-{secrets.token_hex(4)}"
@@ -285,3 +291,31 @@ def test_a_poll_leaves_the_mailbox_to_one_still_running(cast, account):
         release.set()
         other.join(30)
     assert poll(mailbox.pk).stored == 1
+
+
+def test_mail_is_fetched_over_tls_or_starttls_and_never_from_an_unverified_server(
+    cast, account, monkeypatch, tmp_path
+):
+    account.deliver(letter(1))
+    implicit = mailbox_for(
+        cast.north, account, label="TLS", use_tls=True, port=account.server.tls_port
+    )
+    upgraded = mailbox_for(cast.north, account, label="STARTTLS")  # plain port, offered STARTTLS
+
+    # A certificate that cannot be verified: nothing is sent, the problem is shown.
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "no-authorities.pem"))
+    for mailbox in (implicit, upgraded):
+        assert poll(mailbox.pk).stored == 0
+        assert "Could not make a secure connection" in fresh(mailbox).last_error
+    signed_in = [line for line in account.server.read_logs().splitlines()
+                 if f"Login: user=<{account.username}>" in line]
+    assert len(signed_in) == 1  # only the test's own client has signed in
+
+    monkeypatch.setenv("SSL_CERT_FILE", str(account.server.authority))
+    assert poll(implicit.pk).stored == 1
+    # The same mailbox twice: the second finds the message already kept.
+    assert poll(upgraded.pk).already_kept == 1 and fresh(upgraded).last_uid == 1
+    assert fresh(implicit).last_error == fresh(upgraded).last_error == ""
+    signed_in = [line for line in account.server.read_logs().splitlines()
+                 if f"Login: user=<{account.username}>" in line]
+    assert len(signed_in) == 3 and all(", TLS," in line for line in signed_in[1:])
