@@ -114,6 +114,9 @@ def similarity(first: Sketch, second: Sketch) -> float:
 def _similarity(one: frozenset[int], other: frozenset[int]) -> float:
     if not one or not other:
         return 0.0
+    shared = len(one & other)
+    if shared == 0:
+        return 0.0
     sample = sorted(one | other)[:SKETCH_SIZE]
     return sum(1 for value in sample if value in one and value in other) / len(sample)
 
@@ -191,6 +194,11 @@ class _Recent:
             if count < MIN_SHARED:
                 continue
             other = self.messages[pk]
+            # Quickly: the estimate can be no higher than the share of values in both.
+            if len(values & other.values) < threshold * min(
+                SKETCH_SIZE, len(values | other.values)
+            ):
+                continue
             score = _similarity(values, other.values)
             if score >= threshold:
                 found.append((pk, other.sender, score))

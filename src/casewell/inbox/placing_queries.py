@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from django.db import connection
 
 from casewell.cases.models import Case
-from casewell.inbox.models import Message, MessageKind
+from casewell.inbox.models import Message, MessageKind, MessageState
 from casewell.offices.models import Office
 from casewell.people.models import Person, PersonEmail
 
@@ -36,7 +36,9 @@ def _rows(template: str, params: Sequence[Any], *, listed: int = 0) -> list[tupl
     names = {
         name: connection.ops.quote_name(model._meta.db_table) for name, model in _TABLES.items()
     }
-    sql = template.format(listed=", ".join(["%s"] * listed), **names)
+    # SQLite's LIKE ignores the case of ASCII letters; PostgreSQL needs ILIKE for that.
+    like = "ILIKE" if connection.vendor == "postgresql" else "LIKE"
+    sql = template.format(listed=", ".join(["%s"] * listed), like=like, **names)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -120,13 +122,27 @@ def earlier_on_cases(
     """(subject, from_address, cc, case id) of messages on a case written between ``start``
     and ``end`` whose subject contains ``subject_word`` (any case), newest first."""
     word = "%" + subject_word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    states = list(MessageState.values)
+    # "state IN (every state) AND created_at >= start" lets the database walk the
+    # (office, state, created_at) index over the window instead of every message ever
+    # kept: a message arrives after it was written, so it arrived after ``start`` too.
     rows = _rows(
         "SELECT subject, from_address, cc, case_id FROM {message} "
-        "WHERE office_id = %s AND case_id IS NOT NULL "
-        "AND UPPER(subject) LIKE UPPER(%s) ESCAPE '\\' "
+        "WHERE office_id = %s AND state IN ({listed}) AND created_at >= %s "
+        "AND case_id IS NOT NULL AND subject {like} %s ESCAPE '\\' "
         "AND COALESCE(sent_at, created_at) >= %s AND COALESCE(sent_at, created_at) <= %s "
         "AND id <> %s ORDER BY COALESCE(sent_at, created_at) DESC, id DESC LIMIT %s",
-        [office_id, word, _moment(start), _moment(end), leaving_out, limit],
+        [
+            office_id,
+            *states,
+            _moment(start),
+            word,
+            _moment(start),
+            _moment(end),
+            leaving_out,
+            limit,
+        ],
+        listed=len(states),
     )
     field = Message._meta.get_field("cc")
     return [
