@@ -100,6 +100,20 @@ MAIL_MAX_HEADER_LENGTH = read_int(
     "CASEWELL_MAIL_MAX_HEADER_LENGTH", 65536, minimum=1000, maximum=10_000_000
 )
 
+# Placing new mail: a reply with the same sender and subject joins a case this many days
+# after the last message on it; a letter from this many senders (at least this similar,
+# in per cent) within this many days is grouped as a campaign.
+INBOX_THREAD_WINDOW_DAYS = read_int(
+    "CASEWELL_INBOX_THREAD_WINDOW_DAYS", 30, minimum=1, maximum=3650
+)
+INBOX_CAMPAIGN_SENDERS = read_int("CASEWELL_INBOX_CAMPAIGN_SENDERS", 3, minimum=2, maximum=100_000)
+INBOX_CAMPAIGN_SIMILARITY = (
+    read_int("CASEWELL_INBOX_CAMPAIGN_SIMILARITY_PERCENT", 60, minimum=1, maximum=100) / 100
+)
+INBOX_CAMPAIGN_WINDOW_DAYS = read_int(
+    "CASEWELL_INBOX_CAMPAIGN_WINDOW_DAYS", 30, minimum=1, maximum=3650
+)
+
 ALLOWED_HOSTS = read_list(
     "CASEWELL_ALLOWED_HOSTS", [] if HOSTED else ["127.0.0.1", "localhost", "[::1]"]
 )
