@@ -27,6 +27,11 @@ WEB_ALIASES = {
 }
 
 
+SHORTEST_GUESS = 24
+# Mail text is never in these without saying so; guessing them turns bytes into nonsense.
+WIDE_ENCODINGS = ["utf_16", "utf_16_be", "utf_16_le", "utf_32", "utf_32_be", "utf_32_le"]
+
+
 def _codec(label: str | None) -> str | None:
     if not label:
         return None
@@ -44,7 +49,10 @@ def decode_unlabelled(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data[:65536]).best() if data else None
+    # Too little text to guess from: Windows-1252 is the likeliest and never fails.
+    if len(data) < SHORTEST_GUESS:
+        return data.decode("windows-1252", "replace"), "windows-1252"
+    best = from_bytes(data[:65536], cp_exclusion=WIDE_ENCODINGS).best()
     if best is not None:
         try:
             return data.decode(best.encoding), best.encoding

@@ -141,8 +141,11 @@ def clean_text(text: str) -> str:
     return text.encode("utf-8", "replace").decode("utf-8") if _has_surrogates(text) else text
 
 
+_ANY_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _has_surrogates(text: str) -> bool:
-    return any("\ud800" <= character <= "\udfff" for character in text)
+    return _ANY_SURROGATE.search(text) is not None
 
 
 def _raw_header(message: Message, name: str) -> str | None:
@@ -169,6 +172,12 @@ def plain_header(message: Message, name: str) -> str:
 
 def header(message: Message, name: str) -> str:
     """A header's decoded value, "" if absent; never raises on a malformed header."""
+    wanted = name.lower()
+    for key, value in getattr(message, "_headers", []):
+        if key.lower() == wanted and _SURROGATES.search(str(value)):
+            # Raw 8-bit text (no encoded words): the modern parser would replace it with
+            # question marks; its bytes are read as text here instead.
+            return clean_text(" ".join(str(value).split()))
     try:
         value = message.get(name)
         text = "" if value is None else str(value)

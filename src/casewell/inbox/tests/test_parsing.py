@@ -323,3 +323,8 @@ def test_any_mutated_message_is_read_or_given_a_reason(seed: bytes, cuts):
                  parsed.message_id, *(a.filename for a in parsed.attachments)):
         assert storable(text)
     assert parsed.kind in {"message", "auto_reply", "bounce", "delivery_report"}
+
+
+def test_short_raw_8bit_headers_in_windows_1252_are_not_guessed_into_nonsense():
+    parsed = parse(b"From: Jos\xe9 <jose@example.org>\r\nSubject: Caf\xe9 closed\r\n\r\nHi")
+    assert (parsed.from_name, parsed.subject) == ("José", "Café closed")
