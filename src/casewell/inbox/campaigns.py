@@ -55,8 +55,9 @@ TEXT_CHARACTERS = 20_000
 # Messages re-read behind the newest one seen, for ones committed out of order by other workers.
 OVERLAP = 50
 # A remembered message is compared in full only when it shares this many of the indexed
-# hashes (a shared greeting or stock phrase alone is not enough); at a similarity of 0.5 a
-# true match shares fewer with a chance of about 1 in 4,000.
+# hashes (a shared greeting or stock phrase alone is not enough). Simulated on 20,000 pairs
+# of 400-shingle texts: at a similarity of 0.5 no true match shared fewer; at 0.3 (a
+# threshold far below the default) 1 in 1,400 did.
 MIN_SHARED = 2
 # How often the list of open campaigns is read again; one started meanwhile by another
 # worker is still found, under the lock, before a second one could be started.
