@@ -18,6 +18,7 @@ import logging
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from casewell.files.keys import office_key
@@ -45,6 +46,8 @@ from casewell.offices.tenancy import across_all_offices, bind_office, current_ac
 logger = logging.getLogger("casewell.inbox")
 
 RAW_CONTENT_TYPE = "message/rfc822"
+# A message whose reading was started this many times without finishing is quarantined.
+MOST_UNFINISHED_READS = 3
 
 
 # Offices' file keys never change (rotating the master key rewraps, not replaces, them), so
@@ -185,6 +188,14 @@ def read_raw_message(raw_message_id: int) -> str:
         )
     if office_id is None:
         return "gone"
+    with bind_office(office_id):
+        # Counted before reading, and committed: a message whose reading kills the worker
+        # (it exhausts memory, say) is counted each time, and quarantined, not retried for ever.
+        started = RawMessage.objects.filter(pk=raw_message_id, state=RawState.STORED).update(
+            attempts=F("attempts") + 1
+        )
+    if not started:
+        return "already read"
     with bind_office(office_id), transaction.atomic():
         raw_message = (
             RawMessage.objects.select_for_update()
@@ -194,7 +205,14 @@ def read_raw_message(raw_message_id: int) -> str:
         )
         if raw_message is None or raw_message.state != RawState.STORED:
             return "already read"
-        raw_message.attempts += 1
+        if raw_message.attempts > MOST_UNFINISHED_READS:
+            _quarantine(
+                raw_message,
+                f"Reading this message was started {raw_message.attempts - 1} times and never "
+                "finished (whatever was reading it stopped each time): it may be too large or "
+                "too strangely built to read. Its bytes are kept; retry it.",
+            )
+            return "quarantined"
         try:
             data = raw_bytes(raw_message)
         except TamperedFile as problem:
@@ -349,7 +367,8 @@ def retry_quarantined(raw_message: RawMessage, *, by: User | None = None) -> Raw
             raise ValidationError({"state": "Only a quarantined message can be retried."})
         reason = locked.quarantine_reason
         locked.state = RawState.STORED
-        locked.save(update_fields=["state"])
+        locked.attempts = 0  # counts the tries since this retry
+        locked.save(update_fields=["state", "attempts"])
         record_event(
             locked.office_id,
             "inbox.retry",

@@ -126,7 +126,7 @@ def test_a_message_past_a_limit_is_quarantined_naming_the_limit_and_can_be_retri
         kept.refresh_from_db()
         assert Message.objects.filter(raw=kept).exists()
         assert AuditEntry.objects.filter(action="inbox.retry", actor=cast.ben).exists()
-    assert kept.state == RawState.PARSED and kept.attempts == 2 and not kept.quarantine_reason
+    assert kept.state == RawState.PARSED and kept.attempts == 1 and not kept.quarantine_reason
 
 
 def test_only_a_quarantined_message_can_be_retried(cast):
@@ -146,3 +146,18 @@ def test_a_stored_copy_that_was_tampered_with_is_quarantined_not_read(cast):
         kept.refresh_from_db()
     assert kept.state == RawState.QUARANTINED
     assert "cannot be read" in kept.quarantine_reason
+
+
+def test_a_message_whose_reading_never_finishes_is_quarantined_not_tried_for_ever(cast):
+    kept = services.receive_raw(cast.north, simple(), door="smtp")
+    with bind_office(cast.north):
+        # As if three workers had died reading it: each counted its attempt first.
+        RawMessage.objects.filter(pk=kept.pk).update(attempts=services.MOST_UNFINISHED_READS)
+    assert services.read_raw_message(kept.pk) == "quarantined"
+    with bind_office(cast.north):
+        kept.refresh_from_db()
+        assert not Message.objects.exists()
+    assert "started 3 times and never finished" in kept.quarantine_reason
+
+    services.retry_quarantined(kept)
+    assert services.read_raw_message(kept.pk) == "parsed"
