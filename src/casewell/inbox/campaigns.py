@@ -56,9 +56,13 @@ TEXT_CHARACTERS = 20_000
 OVERLAP = 50
 # A remembered message is compared in full only when it shares this many of the indexed
 # hashes (a shared greeting or stock phrase alone is not enough). Simulated on 20,000 pairs
-# of 400-shingle texts: at a similarity of 0.5 no true match shared fewer; at 0.3 (a
-# threshold far below the default) 1 in 1,400 did.
-MIN_SHARED = 2
+# of 400-shingle texts: at a similarity of 0.5 or more no true match shared fewer; at 0.3
+# (a threshold far below the default) 1 in 125 did.
+MIN_SHARED = 3
+# A hash held by more ungrouped messages than this (or four times the senders a campaign
+# needs, if more) is too common to find letters by; no more candidates than this are scored.
+COMMON_POSTING = 50
+MAX_COMPARED = 200
 # How often the list of open campaigns is read again; one started meanwhile by another
 # worker is still found, under the lock, before a second one could be started.
 CAMPAIGNS_READ_EVERY_SECONDS = 5
@@ -141,11 +145,16 @@ class _Remembered:
     sketch: Sketch
     values: frozenset[int]
     created_at: datetime
+    campaign: int | None = None  # grouped: no longer a candidate for starting one
 
 
 @dataclass
 class _Recent:
-    """Fingerprints of an office's recent messages, and its open campaigns'."""
+    """Fingerprints of an office's recent messages, and its open campaigns'.
+
+    ``postings`` indexes each ungrouped message by its smallest hashes, so the
+    messages like a new one are found without comparing it with every message.
+    """
 
     messages: dict[int, _Remembered] = field(default_factory=dict)
     read: dict[int, datetime] = field(default_factory=dict)  # every pk read, fingerprint or not
@@ -154,27 +163,55 @@ class _Recent:
     campaigns: dict[int, tuple[Sketch, frozenset[int]]] = field(default_factory=dict)
     campaigns_read_at: float = -1e9
 
-    def add(self, pk: int, sender: str, sketch: Sketch | None, created_at: datetime) -> None:
+    def add(
+        self,
+        pk: int,
+        sender: str,
+        sketch: Sketch | None,
+        created_at: datetime,
+        campaign: int | None = None,
+    ) -> None:
         self.read[pk] = created_at
         if self.newest is None or pk > self.newest[0]:
             self.newest = (pk, created_at)
         if sketch is None or pk in self.messages:
             return
-        self.messages[pk] = _Remembered(sender, sketch, frozenset(sketch), created_at)
-        for value in sketch[:INDEXED_HASHES]:
+        self.messages[pk] = _Remembered(sender, sketch, frozenset(sketch), created_at, campaign)
+        if campaign is None:
+            self._index(pk)
+
+    def _index(self, pk: int) -> None:
+        for value in self.messages[pk].sketch[:INDEXED_HASHES]:
             self.postings.setdefault(value, set()).add(pk)
 
-    def forget(self, pk: int) -> None:
-        self.read.pop(pk, None)
-        remembered = self.messages.pop(pk, None)
-        if remembered is None:
-            return
-        for value in remembered.sketch[:INDEXED_HASHES]:
+    def _unindex(self, pk: int) -> None:
+        for value in self.messages[pk].sketch[:INDEXED_HASHES]:
             holders = self.postings.get(value)
             if holders is not None:
                 holders.discard(pk)
                 if not holders:
                     del self.postings[value]
+
+    def grouped(self, pk: int, campaign: int) -> None:
+        remembered = self.messages.get(pk)
+        if remembered is not None and remembered.campaign is None:
+            self._unindex(pk)
+            remembered.campaign = campaign
+
+    def campaign_gone(self, campaign: int) -> None:
+        """A campaign rolled back or closed: its members are candidates again."""
+        self.campaigns.pop(campaign, None)
+        for pk, remembered in self.messages.items():
+            if remembered.campaign == campaign:
+                remembered.campaign = None
+                self._index(pk)
+
+    def forget(self, pk: int) -> None:
+        self.read.pop(pk, None)
+        if pk in self.messages:
+            if self.messages[pk].campaign is None:
+                self._unindex(pk)
+            del self.messages[pk]
 
     def drop_older_than(self, cutoff: datetime) -> None:
         if self.read and min(self.read.values()) >= cutoff:
@@ -183,22 +220,28 @@ class _Recent:
             self.forget(pk)
 
     def near(self, sketch: Sketch, leaving_out: int) -> list[tuple[int, str, float]]:
-        """(pk, sender, similarity) of remembered messages similar enough to ``sketch``."""
+        """(pk, sender, similarity) of ungrouped remembered messages similar enough to
+        ``sketch``, most similar first."""
         shared: Counter[int] = Counter()
+        common = max(COMMON_POSTING, 4 * senders_needed())
         for value in sketch[:INDEXED_HASHES]:
-            shared.update(self.postings.get(value, ()))
+            holders = self.postings.get(value, ())
+            # A hash held by very many ungrouped messages is a stock phrase they share,
+            # not a sign of one letter (its copies would have made a campaign by now).
+            if len(holders) <= common:
+                shared.update(holders)
         shared.pop(leaving_out, None)
         threshold = similarity_threshold()
         values = frozenset(sketch)
         found = []
-        for pk, count in shared.items():
+        for pk, count in shared.most_common(MAX_COMPARED):
             if count < MIN_SHARED:
-                continue
+                break
             other = self.messages[pk]
             # Quickly: the estimate can be no higher than the share of values in both.
-            if len(values & other.values) < threshold * min(
-                SKETCH_SIZE, len(values | other.values)
-            ):
+            both = len(values & other.values)
+            union = len(values) + len(other.values) - both
+            if both < threshold * min(SKETCH_SIZE, union):
                 continue
             score = _similarity(values, other.values)
             if score >= threshold:
@@ -239,11 +282,11 @@ def _brought_up_to_date(office: Office | OfficeFacts, message: Message, sketch: 
     recent.add(message.pk, (message.from_address or "").lower(), sketch, message.created_at)
     unread = [pk for pk in present if pk not in recent.read]
     for start in range(0, len(unread), 500):
-        for pk, sender, text, markup, created_at in queries.message_texts(
+        for pk, sender, text, markup, created_at, campaign in queries.message_texts(
             office_id, unread[start : start + 500]
         ):
             words = campaign_words(text, markup)
-            recent.add(pk, (sender or "").lower(), sketch_of(words), created_at)
+            recent.add(pk, (sender or "").lower(), sketch_of(words), created_at, campaign)
     now = time.monotonic()
     if now - recent.campaigns_read_at >= CAMPAIGNS_READ_EVERY_SECONDS:
         _read_open_campaigns(recent, office_id, cutoff)
@@ -257,7 +300,8 @@ def _read_open_campaigns(recent: _Recent, office_id: int, cutoff: datetime) -> N
             "pk", flat=True
         )
     )
-    recent.campaigns = {pk: kept for pk, kept in recent.campaigns.items() if pk in open_ids}
+    for gone in set(recent.campaigns) - open_ids:
+        recent.campaign_gone(gone)
     unread = open_ids - set(recent.campaigns)
     for pk, signature in Campaign.all_offices.filter(pk__in=unread).values_list("pk", "signature"):
         sketch = sketch_from_signature(signature)
@@ -310,8 +354,9 @@ def group_into_campaign(
             ).first()
             if campaign is not None:
                 message.campaign = campaign
+                recent.grouped(message.pk, campaign.pk)
                 return campaign
-            recent.campaigns.pop(campaign_id, None)  # rolled back since it was read
+            recent.campaign_gone(campaign_id)  # rolled back since it was read
         near = recent.near(sketch, leaving_out=message.pk)
     sender = (message.from_address or "").lower()
     if len({other for _, other, _ in near} | {sender}) < senders_needed():
@@ -364,4 +409,6 @@ def _start_campaign(
         recent = _recent.get((office.pk, office.created_at))
         if recent is not None:
             recent.campaigns[campaign.pk] = (sketch, frozenset(sketch))
+            for pk in [message.pk, *(member.pk for member in members)]:
+                recent.grouped(pk, campaign.pk)
     return campaign

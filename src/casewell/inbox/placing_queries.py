@@ -172,15 +172,20 @@ def recent_message_ids(office_id: int, *, after_pk: int, since: datetime) -> lis
     ]
 
 
-def message_texts(office_id: int, pks: Iterable[int]) -> list[tuple[int, str, str, str, datetime]]:
-    """(pk, from_address, text_body, html_body, created_at) of the messages asked for."""
+def message_texts(
+    office_id: int, pks: Iterable[int]
+) -> list[tuple[int, str, str, str, datetime, int | None]]:
+    """(pk, from_address, text_body, html_body, created_at, campaign id) of the messages."""
     wanted = list(pks)
     if not wanted:
         return []
     rows = _rows(
-        "SELECT id, from_address, text_body, html_body, created_at FROM {message} "
-        "WHERE office_id = %s AND id IN ({listed})",
+        "SELECT id, from_address, text_body, html_body, created_at, campaign_id "
+        "FROM {message} WHERE office_id = %s AND id IN ({listed})",
         [office_id, *wanted],
         listed=len(wanted),
     )
-    return [(pk, sender, text, markup, read_moment(at)) for pk, sender, text, markup, at in rows]
+    return [
+        (pk, sender, text, markup, read_moment(at), campaign)
+        for pk, sender, text, markup, at, campaign in rows
+    ]

@@ -211,3 +211,13 @@ def test_a_rolled_back_campaign_is_forgotten_and_grouping_goes_on(cast):
     assert campaigns(cast.north) == []
     started = send(cast.north, 4).campaign
     assert started is not None and len(members(started)) == 3
+
+
+def test_a_campaign_needing_many_senders_still_forms(cast, settings):
+    """More copies wait ungrouped than the limit on a stock phrase's messages (50): the
+    limit grows with the senders needed, so the letter is still found."""
+    settings.INBOX_CAMPAIGN_SENDERS = 60
+    for number in range(1, 60):
+        assert send(cast.north, number).campaign is None
+    started = send(cast.north, 60).campaign
+    assert started is not None and len(members(started)) == 60
