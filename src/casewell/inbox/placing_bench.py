@@ -2,6 +2,9 @@
 
     python -m casewell.inbox.placing_bench [--messages 3000] [--database-url URL] [--json]
 
+(``HELP``, ``add_arguments`` and ``run`` are the ``casewell bench`` interface, so it can be
+listed there as ``placing``.)
+
 Fills a throw-away SQLite database (or the empty database given) with one
 office: 1,000 people, 300 cases with their first messages (so the category
 suggestion has something to learn from). Then, one at a time as the parse job
@@ -288,13 +291,20 @@ def _generate(
 KEPT_SETTINGS = ("CASEWELL_SECRET_KEY", "CASEWELL_ENCRYPTION_KEY", "CASEWELL_PROJECT_DIR")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--messages", type=int, default=3000)
+HELP = (
+    "Placing alone: place() (threading, matching, suggesting, campaigns) on generated "
+    "messages of a busy office, in messages per second (wall clock and CPU)."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--messages", type=int, default=3000, help="how many (default 3000)")
     parser.add_argument("--database-url", help="an empty database instead of a temporary SQLite")
-    parser.add_argument("--json", action="store_true")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
+
+
+def run(args: argparse.Namespace) -> int:
+    """The ``casewell bench`` interface: measure in a child process with its own database."""
     if args.child:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casewell.settings")
         import django
@@ -329,6 +339,13 @@ def main(argv: list[str] | None = None) -> int:
         for name, value in figures.items():
             print(f"{name}: {value}")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=HELP)
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
 
 
 if __name__ == "__main__":
