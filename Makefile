@@ -10,7 +10,7 @@ export CASEWELL_PROJECT_DIR := $(CURDIR)
 CASEWELL_TEST_POSTGRES_URL ?= postgres://casewell_test@127.0.0.1:5432/test
 PYTEST := $(BIN)/pytest -p xdist -n auto --dist loadfile
 
-.PHONY: run setup test test-sqlite test-postgres test-browser postgres-role browser lint clean
+.PHONY: run setup test test-sqlite test-postgres test-browser postgres-role browser dovecot lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,7 +42,7 @@ test: setup
 	$(MAKE) --no-print-directory test-browser && \
 	echo "All Casewell tests passed in $$(( $$(date +%s) - start )) seconds."
 
-test-sqlite: setup
+test-sqlite: setup dovecot
 	@echo "== Tests on SQLite =="
 	CASEWELL_TESTING=1 CASEWELL_DATABASE_URL=sqlite:///$(CURDIR)/test-data/casewell.sqlite3 \
 	  $(PYTEST) -m "not browser and not postgres_only"
@@ -50,7 +50,7 @@ test-sqlite: setup
 test-postgres: setup
 	@if [ "$$CASEWELL_SKIP_POSTGRES" = 1 ]; then echo "== PostgreSQL tests SKIPPED (CASEWELL_SKIP_POSTGRES=1) =="; exit 0; fi; \
 	echo "== Tests on PostgreSQL ($(CASEWELL_TEST_POSTGRES_URL)) =="; \
-	$(MAKE) --no-print-directory postgres-role && \
+	$(MAKE) --no-print-directory postgres-role dovecot && \
 	CASEWELL_TESTING=1 CASEWELL_DATABASE_URL=$(CASEWELL_TEST_POSTGRES_URL) \
 	  $(PYTEST) -m "not browser"
 
@@ -74,6 +74,13 @@ browser:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; fi
+
+# Debian's Dovecot for the IMAP tests, which start their own (no root needed then).
+dovecot:
+	@if [ ! -x /usr/sbin/dovecot ]; then \
+	  echo "Installing Debian's dovecot-imapd for the IMAP tests"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq dovecot-imapd; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq dovecot-imapd; fi; fi
 
 # Lint and the layering contract (models <- services <- views, api, commands).
 lint: setup

@@ -24,6 +24,8 @@ from ninja.security import HttpBearer
 from casewell.cases.api import router as cases_router
 from casewell.directory.api import router as directory_router
 from casewell.files.api import router as files_router
+from casewell.inbox.api import router as inbox_router
+from casewell.inbox.settings_api import router as inbox_settings_router
 from casewell.offices.api import router as offices_router
 from casewell.offices.models import User
 from casewell.offices.tenancy import bind_office
@@ -125,6 +127,8 @@ api.add_router("/cases", cases_router)
 api.add_router("/timeline", timeline_router)
 api.add_router("/files", files_router)
 api.add_router("/safety", safety_router)
+api.add_router("/inbox", inbox_router)
+api.add_router("/inbox/settings", inbox_settings_router)
 
 
 def _error(request: HttpRequest, status: int, detail: str, **extra: Any) -> HttpResponse:

@@ -12,6 +12,8 @@ COMMANDS = [
     "serve",
     "worker",
     "scheduler",
+    "import-mail",
+    "mail",
     "demo",
     "check",
     "token",
@@ -22,7 +24,7 @@ COMMANDS = [
 
 
 def _load(name: str):  # noqa: ANN202 - a module
-    return importlib.import_module(f"casewell.commands.{name}")
+    return importlib.import_module(f"casewell.commands.{name.replace('-', '_')}")
 
 
 def build_parser() -> argparse.ArgumentParser:

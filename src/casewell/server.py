@@ -39,6 +39,26 @@ def serve(*, host: str, port: int, threads: int) -> int:
     except OSError as error:
         print(f"Casewell cannot listen on {host}:{port}: {error.strerror}.", file=sys.stderr)
         return 1
+    # Hosted mode runs the mail receiver as a process of its own (`casewell mail`).
+    receiver = None
+    if settings.MAIL_RECEIVER and not settings.HOSTED:
+        from casewell.inbox.receiver import receiver_from_settings
+
+        receiver = receiver_from_settings()
+        if receiver.smtp_port is None and receiver.lmtp_port is None:
+            receiver = None
+        else:
+            try:
+                receiver.start()
+            except OSError as error:
+                server.close()
+                print(
+                    f"Casewell cannot receive mail on {receiver.describe()}: {error.strerror}. "
+                    "Free the port, choose others (CASEWELL_MAIL_SMTP_PORT, "
+                    "CASEWELL_MAIL_LMTP_PORT) or set CASEWELL_MAIL_RECEIVER=off.",
+                    file=sys.stderr,
+                )
+                return 1
     # Hosted mode runs workers and the scheduler as processes of their own.
     runner = (
         None
@@ -52,12 +72,16 @@ def serve(*, host: str, port: int, threads: int) -> int:
         else:
             jobs = "no jobs (hosted mode: run `casewell worker` and `casewell scheduler`)"
         print(f"Casewell is serving on http://{host}:{port}/ with {jobs}.", flush=True)
+        if receiver is not None:
+            print(f"Receiving mail: {receiver.describe()}.", flush=True)
         print("Press Ctrl-C to stop.", flush=True)
         server.run()  # returns when interrupted, its request threads stopped
     except KeyboardInterrupt:
         pass  # interrupted while starting
     finally:
         server.close()
+        if receiver is not None:
+            receiver.stop()  # no new mail while the jobs finish
 
     try:
         if runner is not None:

@@ -92,6 +92,28 @@ ENCRYPTION_KEYS = _required_key(
 # Uploaded files larger than this are refused with a message saying so.
 MAX_UPLOAD_MB = read_int("CASEWELL_MAX_UPLOAD_MB", 20, minimum=1, maximum=2048)
 
+# Incoming mail past any of these is quarantined with the limit named (never dropped).
+MAIL_MAX_MB = read_int("CASEWELL_MAIL_MAX_MB", 50, minimum=1, maximum=2048)
+MAIL_MAX_DEPTH = read_int("CASEWELL_MAIL_MAX_DEPTH", 20, minimum=2, maximum=500)
+MAIL_MAX_PARTS = read_int("CASEWELL_MAIL_MAX_PARTS", 500, minimum=1, maximum=100000)
+MAIL_MAX_HEADER_LENGTH = read_int(
+    "CASEWELL_MAIL_MAX_HEADER_LENGTH", 65536, minimum=1000, maximum=10_000_000
+)
+
+# Placing new mail: a reply with the same sender and subject joins a case this many days
+# after the last message on it; a letter from this many senders (at least this similar,
+# in per cent) within this many days is grouped as a campaign.
+INBOX_THREAD_WINDOW_DAYS = read_int(
+    "CASEWELL_INBOX_THREAD_WINDOW_DAYS", 30, minimum=1, maximum=3650
+)
+INBOX_CAMPAIGN_SENDERS = read_int("CASEWELL_INBOX_CAMPAIGN_SENDERS", 3, minimum=2, maximum=100_000)
+INBOX_CAMPAIGN_SIMILARITY = (
+    read_int("CASEWELL_INBOX_CAMPAIGN_SIMILARITY_PERCENT", 60, minimum=1, maximum=100) / 100
+)
+INBOX_CAMPAIGN_WINDOW_DAYS = read_int(
+    "CASEWELL_INBOX_CAMPAIGN_WINDOW_DAYS", 30, minimum=1, maximum=3650
+)
+
 ALLOWED_HOSTS = read_list(
     "CASEWELL_ALLOWED_HOSTS", [] if HOSTED else ["127.0.0.1", "localhost", "[::1]"]
 )
@@ -149,6 +171,7 @@ INSTALLED_APPS = [
     "casewell.timeline",
     "casewell.files",
     "casewell.safety",
+    "casewell.inbox",
     "casewell.jobs",
     "casewell.home",
 ]
@@ -312,6 +335,21 @@ else:
     # Embedded: outgoing mail is written to files an administrator can open.
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = DATA_DIR / "outbox"
+
+# --- Mail in (the SMTP/LMTP receiver) --------------------------------------------
+
+# `casewell serve` runs the receiver as a thread (embedded); hosted installations
+# run `casewell mail` as a process of its own. Local-only by default: another
+# mail server (Postfix, Exim) on this machine hands mail over, by LMTP preferably.
+MAIL_RECEIVER = read_bool("CASEWELL_MAIL_RECEIVER", True)
+MAIL_RECEIVER_HOST = read_str("CASEWELL_MAIL_RECEIVER_HOST", "127.0.0.1")
+# 0 shuts that door.
+MAIL_RECEIVER_SMTP_PORT = read_int("CASEWELL_MAIL_SMTP_PORT", 2525, maximum=65535)
+MAIL_RECEIVER_LMTP_PORT = read_int("CASEWELL_MAIL_LMTP_PORT", 2526, maximum=65535)
+# The reading limit (CASEWELL_MAIL_MAX_MB, above), announced as SIZE: a larger
+# message is refused (552) at the door rather than stored and quarantined.
+MAIL_RECEIVER_MAX_BYTES = MAIL_MAX_MB * 1024 * 1024
+MAIL_RECEIVER_NAME = read_str("CASEWELL_MAIL_RECEIVER_NAME", "casewell")
 
 # --- Jobs -------------------------------------------------------------------------
 

@@ -12,5 +12,7 @@ urlpatterns = [
     path("timeline/", include("casewell.timeline.urls")),
     path("files/", include("casewell.files.urls")),
     path("safety/", include("casewell.safety.urls")),
+    path("inbox/settings/", include("casewell.inbox.settings_urls")),
+    path("inbox/", include("casewell.inbox.urls")),
     path("api/v1/", api.urls),
 ]

@@ -249,6 +249,30 @@ def _supportoption_id(cast: Cast) -> int:
     return support_for(cast.ben)[0].pk
 
 
+def _inboxaddress_id(cast: Cast) -> int:
+    from casewell.inbox.mail_settings import add_address
+
+    return add_address(cast.ben, "walked@northridge.example").pk
+
+
+def _imapmailbox_id(cast: Cast) -> int:
+    from casewell.inbox.mail_settings import add_mailbox
+
+    return add_mailbox(
+        cast.ben, label="Walked mailbox", host="imap.northridge.example", username="walker",
+        password="walked-secret",  # noqa: S106 - a made-up mailbox
+    ).pk
+
+
+def _rawmessage_id(cast: Cast) -> int:
+    """A message that could not be read, waiting in North's quarantine."""
+    from casewell.inbox.services import read_raw_message, receive_raw
+
+    raw = receive_raw(cast.north, b"Walked bytes, not mail", door="import", source="walk.eml")
+    read_raw_message(raw.pk)
+    return raw.pk
+
+
 # One line per URL keyword whose record the cast does not already hold.
 KWARG_MAKERS: dict[str, Callable[[Cast], object]] = {
     "user_id": lambda cast: cast.ada.pk,
@@ -275,6 +299,9 @@ KWARG_MAKERS: dict[str, Callable[[Cast], object]] = {
     "thirdpartyauthority_id": _people_record("thirdpartyauthority"),
     "permissionform_id": _people_record("permissionform"),
     "personmerge_id": _people_record("personmerge"),
+    "rawmessage_id": _rawmessage_id,
+    "inboxaddress_id": _inboxaddress_id,
+    "imapmailbox_id": _imapmailbox_id,
 }
 
 

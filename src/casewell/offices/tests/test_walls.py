@@ -32,6 +32,9 @@ from casewell.api import api
 from casewell.cases.services import create_tag, open_case, tag_case
 from casewell.directory.services import add_contact, add_organisation
 from casewell.files.testing import PDF_BYTES, upload
+from casewell.inbox import mail_settings
+from casewell.inbox import services as inbox_services
+from casewell.inbox.models import Message
 from casewell.offices.audit import log_sensitive_read
 from casewell.offices.invitations import invite_staff
 from casewell.offices.models import AuditEntry, Office, Role, User
@@ -196,6 +199,37 @@ def north(cast, settings, tmp_path) -> North:
     kept = link_evidence(cast.ada, threat, timeline_entry_id=stairwell.pk, note="Threat noted")
     route_contact_to(cast.ben, harriet, handler_id=cast.wes.pk, reason="Threatened Ada")
     (listening, *_) = support_for(cast.ben)
+    # Mail North received, kept by the inbox: one read into a message with an attachment,
+    # one that is not mail and waits in quarantine.
+    photos = inbox_services.receive_raw(
+        cast.north,
+        b"From: Harriet Walsh <harriet.walsh@example.org>\r\nSubject: North damp photos\r\n"
+        b"Message-ID: <north.damp@example.org>\r\nMIME-Version: 1.0\r\n"
+        b"Content-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\n"
+        b"Content-Type: text/plain\r\n\r\nPhotos of the damp.\r\n--B\r\n"
+        b"Content-Type: application/pdf\r\nContent-Disposition: attachment; "
+        b"filename=north-damp.pdf\r\n\r\n" + PDF_BYTES + b"\r\n--B--\r\n",
+        door="smtp",
+    )
+    stuck = inbox_services.receive_raw(
+        cast.north, b"North stuck bytes", door="import", source="north-stuck.eml"
+    )
+    for raw in (photos, stuck):
+        inbox_services.read_raw_message(raw.pk)
+    with bind_office(cast.north):
+        photos_message = Message.objects.get(raw=photos)
+        inbox_records = {
+            "rawmessage": stuck, "message": photos_message,
+            "messageattachment": photos_message.attachments.get(),
+        }
+    # Where North's mail comes in: an inbox address and an IMAP mailbox.
+    mail_in = {
+        "inboxaddress": mail_settings.add_address(cast.ben, "casework@northridge.example"),
+        "imapmailbox": mail_settings.add_mailbox(
+            cast.ben, label="North casework mailbox", host="imap.northridge.example",
+            username="northcasework", password="north-imap-secret",
+        ),
+    }
     staff = [cast.ada, cast.ben, cast.mo, cast.ivy, cast.wes, cast.amir]
     strings = [
         cast.north.name, "North Ridge", "Harriet Walsh", "harriet.walsh@example.org",
@@ -208,6 +242,9 @@ def north(cast, settings, tmp_path) -> North:
     for person in staff:
         strings += [person.full_name, person.email]
     strings += ["3 Kirkgate", "Sam Lovelace", "Shouted threats", "Threat noted", "Threatened Ada"]
+    strings += ["North damp photos", "north-damp.pdf", "north-stuck.eml"]
+    strings += ["casework@northridge.example", "North casework mailbox",
+                "imap.northridge.example", "northcasework", "north-imap-secret"]
     return North(
         office=cast.north,
         records={"loneworkingsession": visit, "safetyalert": alarm, "safetymarker": marker,
@@ -215,7 +252,7 @@ def north(cast, settings, tmp_path) -> North:
                  "person": harriet, "invitation": invitation, "apitoken": api_token,
                  "user": cast.ada, "organisation": ridgeway, "contact": dorothy, "case": damp,
                  "timelineentry": stairwell, "timelineattachment": tenancy_file,
-                 **people_records},
+                 **people_records, **mail_in, **inbox_records},
         strings=strings,
     )
 

@@ -1,0 +1,227 @@
+"""``casewell bench ingest``: messages per second through the whole inbox pipeline.
+
+Each message is received (encrypted, stored, its job queued and committed), then the
+queue is run in the same single thread as a worker runs it: read, attachments stored,
+duplicates recognised and the message placed (threaded, matched) where placing exists.
+So the figure is per core. The same messages are also parsed by the bare standard
+library (``email.message_from_bytes`` with the modern policy) for comparison.
+
+The messages are letters of the kind an office gets (plain, with an HTML version,
+with a PDF or photo attached, replies in a thread, a few automatic replies and
+bounces), made the same every run; or the files under ``--corpus``. SQLite is a
+temporary file; PostgreSQL is the empty database given with ``--database-url``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any
+
+HELP = (
+    "Mail in: messages per second through the whole pipeline (store, read, place) on "
+    "SQLite and PostgreSQL, against the bare standard-library parse."
+)
+KEPT_SETTINGS = ("CASEWELL_SECRET_KEY", "CASEWELL_ENCRYPTION_KEY", "CASEWELL_PROJECT_DIR")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--messages", type=int, default=1000, help="how many (default 1000)")
+    parser.add_argument(
+        "--database-url",
+        help="an empty PostgreSQL database to measure too (it is filled, not emptied)",
+    )
+    parser.add_argument("--corpus", type=Path, help="a folder of .eml files to use instead")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+
+
+def _say(args: argparse.Namespace, text: str) -> None:
+    print(text, file=sys.stderr if args.json else sys.stdout, flush=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.child:
+        return _child(args)
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="casewell-bench-ingest-") as folder:
+        targets = [("sqlite", f"sqlite:///{folder}/bench.sqlite3")]
+        if args.database_url:
+            targets.append(("postgres", args.database_url))
+        for name, url in targets:
+            _say(args, f"Measuring {args.messages:,} messages on {name} ...")
+            env = {
+                key: value
+                for key, value in os.environ.items()
+                if not key.startswith("CASEWELL_") or key in KEPT_SETTINGS
+            }
+            env.update(
+                CASEWELL_DATABASE_URL=url,
+                CASEWELL_DATA_DIR=str(Path(folder) / f"data-{name}"),
+                CASEWELL_LOG_LEVEL="ERROR",
+            )
+            command = [
+                sys.executable, "-m", "casewell.inbox.bench", "--child",
+                "--messages", str(args.messages),
+            ]
+            if args.corpus:
+                command += ["--corpus", str(args.corpus.resolve())]
+            done = subprocess.run(  # noqa: S603 - our own module, with our own arguments
+                command, env=env, capture_output=True, text=True, timeout=3600, check=False
+            )
+            if done.returncode != 0:
+                _say(args, done.stderr.strip()[-3000:] or done.stdout.strip()[-3000:])
+                return 1
+            results[name] = json.loads(done.stdout.strip().splitlines()[-1])
+    if args.json:
+        print(json.dumps(results))
+        return 0
+    for name, figures in results.items():
+        print(
+            f"{name}: {figures['pipeline_messages_per_second']} messages/s through the pipeline, "
+            f"{figures['bare_parse_messages_per_second']} messages/s bare parse "
+            f"({figures['messages']} messages, {figures['stored']} stored, "
+            f"{figures['quarantined']} quarantined)"
+        )
+    return 0
+
+
+# --- The messages ------------------------------------------------------------------------
+
+TOPICS = [
+    ("Housing repair", "The damp in the back bedroom has come back and the landlord will not"),
+    ("Universal Credit", "My payment was stopped after I reported a change of circumstances and"),
+    ("School place", "We were not offered a place at the school nearest to us even though"),
+    ("Bus route", "The number 14 no longer stops near the surgery, which means my mother"),
+    ("Planning objection", "I want to object to the application for the site behind our road"),
+    ("Visa delay", "My wife's application has been waiting for eleven months now and"),
+]
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
+PDF = b"%PDF-1.4\n" + b"1 0 obj << >> endobj\n" * 200 + b"%%EOF\n"
+
+
+def letters(count: int) -> list[bytes]:
+    """``count`` messages an office might get, the same every run."""
+    chance = random.Random(20261202)  # noqa: S311 - repeatable, not secret
+    made: list[bytes] = []
+    for number in range(count):
+        subject, opening = chance.choice(TOPICS)
+        message = EmailMessage()
+        message["From"] = f"Constituent {number} <person{number}@example.net>"
+        message["To"] = "casework@north.example"
+        message["Subject"] = f"{subject} ({number})"
+        message["Date"] = format_datetime(
+            datetime(2026, 11, 1 + number % 28, 9, number % 60, tzinfo=UTC)
+        )
+        message["Message-ID"] = f"<letter.{number}@example.net>"
+        roll = chance.random()
+        if roll < 0.2 and number:
+            message["In-Reply-To"] = f"<letter.{number - 1}@example.net>"
+            message["References"] = f"<letter.{number - 1}@example.net>"
+            message.replace_header("Subject", f"Re: {subject} ({number - 1})")
+        if 0.2 <= roll < 0.25:
+            message["Auto-Submitted"] = "auto-replied"
+        body = f"Dear office,\n\n{opening} " + " ".join(
+            chance.choice(("it", "has", "been", "weeks", "and", "nobody", "answers", "the",
+                           "phone", "letter", "council", "again", "please", "help"))
+            for _ in range(120 + chance.randrange(200))
+        ) + f".\n\nYours sincerely,\nConstituent {number}\n"
+        message.set_content(body)
+        if chance.random() < 0.4:
+            paragraphs = "".join(f"<p>{line}</p>" for line in body.split("\n") if line)
+            message.add_alternative(f"<html><body>{paragraphs}</body></html>", subtype="html")
+        extra = chance.random()
+        if extra < 0.1:
+            message.add_attachment(PDF, maintype="application", subtype="pdf",
+                                   filename="letter.pdf")
+        elif extra < 0.15:
+            message.add_attachment(PNG, maintype="image", subtype="png", filename="photo.png")
+        made.append(bytes(message))
+    return made
+
+
+def _corpus(folder: Path, count: int) -> list[bytes]:
+    files = sorted(path for path in folder.rglob("*") if path.is_file())
+    return [path.read_bytes() for path in files][:count]
+
+
+# --- The child: one database ---------------------------------------------------------------
+
+
+def _child(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casewell.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from casewell.inbox.models import RawMessage, RawState
+    from casewell.inbox.services import receive_raw
+    from casewell.jobs.testing import run_queued_tasks
+    from casewell.offices.models import Nation
+    from casewell.offices.services import create_office
+    from casewell.offices.tenancy import bind_office
+    from casewell.offices.vocabulary import OfficeKind
+
+    call_command("migrate", verbosity=0)
+    office = create_office(
+        name="Bench office", kind=OfficeKind.CONSTITUENCY, nation=Nation.ENGLAND,
+        reference_prefix="BE",
+    )
+    messages = _corpus(args.corpus, args.messages) if args.corpus else letters(args.messages)
+
+    started = time.perf_counter()
+    cpu_started = time.process_time()
+    for number, raw in enumerate(messages):
+        receive_raw(office, raw, door="smtp", source=f"bench {number}")
+    received = time.perf_counter() - started
+    run_queued_tasks(raise_failures=False)
+    pipeline = time.perf_counter() - started
+    # This process's CPU time (not the database server's): the figure per core on a
+    # machine busy with other work, where the wall clock also counts waiting for a core.
+    pipeline_cpu = time.process_time() - cpu_started
+
+    started = time.perf_counter()
+    cpu_started = time.process_time()
+    rounds = 0
+    while time.perf_counter() - started < max(1.0, pipeline / 4) or rounds == 0:
+        for raw in messages:
+            message_from_bytes(raw, policy=policy.default)
+        rounds += 1
+    bare = (time.perf_counter() - started) / rounds
+    bare_cpu = (time.process_time() - cpu_started) / rounds
+
+    with bind_office(office):
+        counts = {
+            state: RawMessage.objects.filter(state=state).count() for state in RawState.values
+        }
+    print(json.dumps({
+        "messages": len(messages),
+        "stored": counts[RawState.PARSED],
+        "duplicates": counts[RawState.DUPLICATE],
+        "quarantined": counts[RawState.QUARANTINED],
+        "pipeline_messages_per_second": round(len(messages) / pipeline, 1),
+        "bare_parse_messages_per_second": round(len(messages) / bare, 1),
+        "pipeline_messages_per_cpu_second": round(len(messages) / pipeline_cpu, 1),
+        "bare_parse_messages_per_cpu_second": round(len(messages) / bare_cpu, 1),
+        "receive_messages_per_second": round(len(messages) / received, 1),
+        "read_messages_per_second": round(len(messages) / (pipeline - received), 1),
+    }))
+    return 0
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--json", action="store_true")
+    add_arguments(parser)
+    sys.exit(run(parser.parse_args()))

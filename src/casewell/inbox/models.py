@@ -1,0 +1,231 @@
+"""Mail as it arrived (RawMessage), what it said (Message, MessageAttachment), where it comes
+in (InboxAddress, ImapMailbox) and letters sent by many people at once (Campaign).
+
+A RawMessage is written, encrypted, and committed before anything reads it; parsing it
+makes at most one Message. Raw bytes are never deleted by parsing, so a message that
+could not be read can always be retried.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from casewell.encryption import decrypt_text, encrypt_text
+from casewell.files.models import StoredFile
+from casewell.offices.models import TenantModel
+
+
+class InboxAddress(TenantModel):
+    """An e-mail address whose mail goes to this office's inbox (the receiver routes by it)."""
+
+    address = models.CharField(max_length=254, unique=True, help_text="Lower-cased.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.address
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.address = self.address.strip().lower()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class ImapMailbox(TenantModel):
+    """A mailbox elsewhere that Casewell polls for new mail (its password encrypted at rest)."""
+
+    label = models.CharField(max_length=100)
+    host = models.CharField(max_length=255)
+    port = models.PositiveIntegerField(default=993)
+    use_tls = models.BooleanField(default=True)
+    username = models.CharField(max_length=255)
+    encrypted_password = models.TextField(blank=True, editable=False)
+    folder = models.CharField(max_length=255, default="INBOX")
+    # The server's UIDVALIDITY: when it changes, UIDs were renumbered and last_uid means nothing.
+    uidvalidity = models.BigIntegerField(null=True, blank=True)
+    last_uid = models.BigIntegerField(default=0)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    is_active = models.BooleanField(default=True)
+    poll_every_seconds = models.PositiveIntegerField(default=60)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    sensitive_fields = ("encrypted_password",)
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def password(self) -> str:
+        return decrypt_text(self.encrypted_password) if self.encrypted_password else ""
+
+    @password.setter
+    def password(self, value: str) -> None:
+        self.encrypted_password = encrypt_text(value) if value else ""
+
+
+class Door(models.TextChoices):
+    SMTP = "smtp", "SMTP"
+    LMTP = "lmtp", "LMTP"
+    IMAP = "imap", "IMAP"
+    IMPORT = "import", "Import"
+
+
+class RawState(models.TextChoices):
+    STORED = "stored", "Stored, not yet read"
+    PARSED = "parsed", "Read"
+    QUARANTINED = "quarantined", "Quarantined"
+    # The same message (same Message-ID) already came in by another door or copy.
+    DUPLICATE = "duplicate", "Duplicate"
+
+
+class RawMessage(TenantModel):
+    """The bytes of one message exactly as they arrived, encrypted, named by their sha256."""
+
+    sha256 = models.CharField(max_length=64)
+    size = models.BigIntegerField(help_text="In bytes, as received.")
+    door = models.CharField(max_length=10, choices=Door.choices)
+    source = models.TextField(blank=True, help_text='Where it came from: "imap:label uid 42".')
+    received_at = models.DateTimeField(default=timezone.now)
+    stored_file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=12, choices=RawState.choices, default=RawState.STORED)
+    quarantine_reason = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    parsed_at = models.DateTimeField(null=True, blank=True)
+    duplicate_of = models.ForeignKey(
+        "Message", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicates"
+    )
+
+    # It is itself the record of what arrived; a retry is recorded as an audit event.
+    audited = False
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["office", "sha256"], name="raw_message_once_per_office")
+        ]
+        indexes = [models.Index(fields=["office", "state"])]
+
+    def __str__(self) -> str:
+        return f"Message received {self.received_at:%d %b %Y %H:%M} ({self.door})"
+
+
+class Campaign(TenantModel):
+    """Many people sending the same letter (an organised campaign): grouped, not cases each."""
+
+    title = models.CharField(max_length=300)
+    signature = models.JSONField(default=dict, help_text="A fingerprint of the shared text.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MessageKind(models.TextChoices):
+    MESSAGE = "message", "Message"
+    AUTO_REPLY = "auto_reply", "Automatic reply"
+    BOUNCE = "bounce", "Bounce"
+    DELIVERY_REPORT = "delivery_report", "Delivery report"
+
+
+class MessageState(models.TextChoices):
+    TRIAGE = "triage", "To triage"
+    ASSIGNED = "assigned", "Assigned"
+    ON_CASE = "on_case", "On a case"
+    ARCHIVED = "archived", "Archived"
+
+
+class Message(TenantModel):
+    """One message as read from its raw bytes."""
+
+    raw = models.OneToOneField(RawMessage, on_delete=models.PROTECT, related_name="message")
+    # Without angle brackets, lower-cased (see parsing.normalise_message_id).
+    message_id = models.CharField(max_length=998, blank=True)
+    # sha256 of what the sender wrote (From, Date, Subject, body), not of the headers
+    # servers add on the way: two copies of one message by two doors share it.
+    fingerprint = models.CharField(max_length=64, blank=True)
+    in_reply_to = models.CharField(max_length=998, blank=True)
+    references = models.TextField(blank=True, help_text="Normalised Message-IDs, space-separated.")
+    from_address = models.CharField(max_length=254, blank=True)
+    from_name = models.CharField(max_length=300, blank=True)
+    to = models.JSONField(default=list, blank=True, help_text='[{"name": ..., "address": ...}]')
+    cc = models.JSONField(default=list, blank=True)
+    subject = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    text_body = models.TextField(blank=True)
+    html_body = models.TextField(blank=True)
+    kind = models.CharField(max_length=20, choices=MessageKind.choices, default=MessageKind.MESSAGE)
+    # What the reader did to read it: "charset repaired", "winmail.dat unpacked", ...
+    parse_notes = models.JSONField(default=list, blank=True)
+    bounced_message = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="bounces"
+    )
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
+    )
+    suggested_category = models.ForeignKey(
+        "cases.Category", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    state = models.CharField(
+        max_length=10, choices=MessageState.choices, default=MessageState.TRIAGE
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    # What people wrote is kept out of the audit trail's copies of changed values.
+    sensitive_fields = ("subject", "text_body", "html_body")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["office", "message_id"]),
+            models.Index(fields=["office", "state", "created_at"]),
+        ]
+        constraints = [
+            # One Message per message: a second copy becomes a duplicate raw message.
+            models.UniqueConstraint(
+                fields=["office", "message_id", "fingerprint"],
+                condition=~models.Q(message_id=""),
+                name="one_message_per_message_id_and_content",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.subject[:100] or "(no subject)"
+
+
+class MessageAttachment(TenantModel):
+    """A file that came with a message. Kinds Casewell does not accept are withheld, not stored
+    (their bytes remain in the raw message), and say why."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    stored_file = models.ForeignKey(
+        StoredFile, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=255, help_text="As the sender declared it.")
+    size = models.BigIntegerField()
+    is_inline = models.BooleanField(default=False)
+    content_id = models.CharField(max_length=998, blank=True)
+    withheld_reason = models.TextField(blank=True)
+    # Its place among the message's parts, so reparsing finds it rather than adding another.
+    position = models.PositiveIntegerField(default=0)
+
+    audited = False  # its stored file's creation is audited
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message", "position"], name="one_attachment_per_message_position"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.filename

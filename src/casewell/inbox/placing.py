@@ -1,0 +1,70 @@
+"""Where a newly read message goes: its case, its sender, a category, a campaign.
+
+``place(message)`` is called by the parse job once the message is stored. In order:
+
+1. threading (``inbox.threading``): onto the case it belongs to, if any;
+2. matching (``inbox.matching``): linked to the person whose e-mail address it
+   came from, only when that address is exactly one person's;
+3. a suggested category (``inbox.suggestions``) for a message not on a case;
+4. campaign grouping (``inbox.campaigns``) for a message not on a case.
+
+Nothing here opens a case or applies a category: those wait for a person.
+Auto-replies, bounces and delivery reports may join the thread they answer
+but get no suggestion and never make or join a campaign. Placing is
+idempotent: what is already set is kept, so running it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from casewell.inbox import campaigns, matching, suggestions
+from casewell.inbox import placing_queries as queries
+from casewell.inbox import threading as threads
+from casewell.inbox.models import Message, MessageKind, MessageState
+from casewell.offices.tenancy import bind_office, current_office_id, is_across_all_offices
+
+
+@contextmanager
+def _working_for(office_id: int) -> Iterator[None]:
+    # The job normally binds the office already; binding again would drop its actor.
+    if current_office_id() == office_id or is_across_all_offices():
+        yield
+        return
+    with bind_office(office_id):
+        yield
+
+
+def place(message: Message) -> None:
+    """Thread, match, suggest and group one saved message; saves what changed.
+
+    Requires the message saved. Causes one audit entry for the message when
+    anything changed, and one for each earlier message a new campaign takes in.
+    """
+    changed: list[str] = []
+    with _working_for(message.office_id):
+        office = queries.office_facts(message.office_id)
+        if message.case_id is None:
+            thread = threads.find_thread(message, office.reference_prefix)
+            if thread.case_id is not None:
+                message.case_id = thread.case_id
+                changed.append("case")
+                if message.state == MessageState.TRIAGE:
+                    message.state = MessageState.ON_CASE
+                    changed.append("state")
+        if message.person_id is None:
+            person_id = matching.person_to_link(message)
+            if person_id is not None:
+                message.person_id = person_id
+                changed.append("person")
+        if message.kind == MessageKind.MESSAGE and message.case_id is None:
+            suggestion = suggestions.suggest_category(message, office)
+            suggested = suggestion.category if suggestion else None
+            if message.suggested_category_id != (suggested.pk if suggested else None):
+                message.suggested_category = suggested
+                changed.append("suggested_category")
+            if message.campaign_id is None and campaigns.group_into_campaign(message, office):
+                changed.append("campaign")
+        if changed:
+            message.save(update_fields=changed)

@@ -1,0 +1,191 @@
+"""The few reads placing makes for every message, written as SQL.
+
+Placing must keep up with mail arriving in bulk (a campaign, an import): at
+least 200 messages a second on one core. Building a query with the ORM costs
+about thirty times more than running these small indexed look-ups, so the
+reads made for every message are plain SQL here. Each names the office in its
+WHERE clause, and on PostgreSQL the office wall (row-level security) applies
+to them as to any query. Writes still go through the models (and the audit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
+
+from django.db import connection
+
+from casewell.cases.models import Case
+from casewell.inbox.models import Message, MessageKind, MessageState
+from casewell.offices.models import Office
+from casewell.people.models import Person, PersonEmail
+
+_TABLES = {
+    "office": Office,
+    "case": Case,
+    "message": Message,
+    "person": Person,
+    "person_email": PersonEmail,
+}
+
+
+def _rows(template: str, params: Sequence[Any], *, listed: int = 0) -> list[tuple[Any, ...]]:
+    """Run ``template`` with its {table} names filled from the models and {listed} as that
+    many placeholders (for IN); every value is a parameter, never part of the text."""
+    names = {
+        name: connection.ops.quote_name(model._meta.db_table) for name, model in _TABLES.items()
+    }
+    # SQLite's LIKE ignores the case of ASCII letters; PostgreSQL needs ILIKE for that.
+    like = "ILIKE" if connection.vendor == "postgresql" else "LIKE"
+    sql = template.format(listed=", ".join(["%s"] * listed), like=like, **names)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _moment(value: datetime) -> Any:
+    """A date-time as the database stores it (SQLite: naive UTC text)."""
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def read_moment(value: Any) -> datetime:
+    """A date-time read back by SQL (SQLite gives text), as an aware datetime."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value
+
+
+class OfficeFacts(NamedTuple):
+    pk: int
+    reference_prefix: str
+    created_at: datetime
+
+
+def office_facts(office_id: int) -> OfficeFacts:
+    """The office's case reference prefix and when it was made (which keys the caches: a
+    test database gives a new office an old one's id)."""
+    rows = _rows(
+        "SELECT reference_prefix, created_at FROM {office} WHERE id = %s",
+        [office_id],
+    )
+    prefix, created_at = rows[0]
+    return OfficeFacts(office_id, prefix, read_moment(created_at))
+
+
+def case_ids_by_reference(office_id: int, references: Sequence[str]) -> dict[str, int]:
+    if not references:
+        return {}
+    return dict(
+        _rows(
+            "SELECT reference, id FROM {case} WHERE office_id = %s AND reference IN ({listed})",
+            [office_id, *references],
+            listed=len(references),
+        )
+    )
+
+
+def case_of_message(office_id: int, message_pk: int) -> int | None:
+    rows = _rows(
+        "SELECT case_id FROM {message} WHERE office_id = %s AND id = %s",
+        [office_id, message_pk],
+    )
+    return rows[0][0] if rows else None
+
+
+def cases_of_message_ids(
+    office_id: int, message_ids: Sequence[str], leaving_out: int
+) -> dict[str, int]:
+    """Message-ID -> case id, for stored messages on a case."""
+    if not message_ids:
+        return {}
+    rows = _rows(
+        "SELECT message_id, case_id FROM {message} WHERE office_id = %s "
+        "AND message_id IN ({listed}) AND case_id IS NOT NULL AND id <> %s ORDER BY id",
+        [office_id, *message_ids, leaving_out],
+        listed=len(message_ids),
+    )
+    return dict(rows)
+
+
+def earlier_on_cases(
+    office_id: int,
+    *,
+    subject_word: str,
+    start: datetime,
+    end: datetime,
+    leaving_out: int,
+    limit: int,
+) -> list[tuple[str, str, Any, int]]:
+    """(subject, from_address, cc, case id) of messages on a case written between ``start``
+    and ``end`` whose subject contains ``subject_word`` (any case), newest first."""
+    word = "%" + subject_word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    states = list(MessageState.values)
+    # "state IN (every state) AND created_at >= start" lets the database walk the
+    # (office, state, created_at) index over the window instead of every message ever
+    # kept: a message arrives after it was written, so it arrived after ``start`` too.
+    rows = _rows(
+        "SELECT subject, from_address, cc, case_id FROM {message} "
+        "WHERE office_id = %s AND state IN ({listed}) AND created_at >= %s "
+        "AND case_id IS NOT NULL AND subject {like} %s ESCAPE '\\' "
+        "AND COALESCE(sent_at, created_at) >= %s AND COALESCE(sent_at, created_at) <= %s "
+        "AND id <> %s ORDER BY COALESCE(sent_at, created_at) DESC, id DESC LIMIT %s",
+        [
+            office_id,
+            *states,
+            _moment(start),
+            word,
+            _moment(start),
+            _moment(end),
+            leaving_out,
+            limit,
+        ],
+        listed=len(states),
+    )
+    field = Message._meta.get_field("cc")
+    return [
+        (subject, sender, field.from_db_value(cc, None, connection), case_id)
+        for subject, sender, cc, case_id in rows
+    ]
+
+
+def people_with_address(office_id: int, address: str) -> list[tuple[int, int | None]]:
+    """(person id, merged into) of people whose main or other e-mail address is ``address``."""
+    return _rows(
+        "SELECT id, merged_into_id FROM {person} WHERE office_id = %s AND email = %s "
+        "UNION SELECT p.id, p.merged_into_id FROM {person_email} e JOIN {person} p "
+        "ON p.id = e.person_id WHERE e.office_id = %s AND e.address = %s ORDER BY 1",
+        [office_id, address, office_id, address],
+    )
+
+
+def recent_message_ids(office_id: int, *, after_pk: int, since: datetime) -> list[int]:
+    return [
+        pk
+        for (pk,) in _rows(
+            "SELECT id FROM {message} WHERE office_id = %s AND kind = %s "
+            "AND id > %s AND created_at >= %s ORDER BY id",
+            [office_id, MessageKind.MESSAGE, after_pk, _moment(since)],
+        )
+    ]
+
+
+def message_texts(
+    office_id: int, pks: Iterable[int]
+) -> list[tuple[int, str, str, str, datetime, int | None]]:
+    """(pk, from_address, text_body, html_body, created_at, campaign id) of the messages."""
+    wanted = list(pks)
+    if not wanted:
+        return []
+    rows = _rows(
+        "SELECT id, from_address, text_body, html_body, created_at, campaign_id "
+        "FROM {message} WHERE office_id = %s AND id IN ({listed})",
+        [office_id, *wanted],
+        listed=len(wanted),
+    )
+    return [
+        (pk, sender, text, markup, read_moment(at), campaign)
+        for pk, sender, text, markup, at, campaign in rows
+    ]

@@ -1,0 +1,389 @@
+"""Operations on incoming mail: keep it, read it, quarantine what cannot be read, retry.
+
+Nothing is lost: ``receive_raw`` commits the encrypted bytes (and the job that reads
+them) before the door that received the message answers; reading can fail, and then
+the raw message is quarantined with a reason and can be retried, but it is never
+dropped. Receiving the same bytes twice keeps them once. A message that arrives again
+with the same Message-ID and content (a copy fetched over IMAP that also came by SMTP,
+so only its Received headers differ) is kept as a raw message in state "duplicate"
+pointing to the Message already made, not read into a second Message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import logging
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from casewell.files.keys import office_key
+from casewell.files.models import StoredFile
+from casewell.files.services import TamperedFile, store_file
+from casewell.files.storage import (
+    new_storage_name,
+    path_for,
+    read_decrypted,
+    write_encrypted,
+)
+from casewell.inbox import parsing
+from casewell.inbox.models import (
+    Door,
+    InboxAddress,
+    Message,
+    MessageAttachment,
+    RawMessage,
+    RawState,
+)
+from casewell.offices.audit import record_event
+from casewell.offices.models import Office, User
+from casewell.offices.tenancy import across_all_offices, bind_office, current_actor
+
+logger = logging.getLogger("casewell.inbox")
+
+RAW_CONTENT_TYPE = "message/rfc822"
+# A message whose reading was started this many times without finishing is quarantined.
+MOST_UNFINISHED_READS = 3
+
+
+# Offices' file keys never change (rotating the master key rewraps, not replaces, them), so
+# a process keeps each it has unwrapped rather than asking the database for every message.
+_office_keys: dict[int, bytes] = {}
+
+
+def _key(office_id: int) -> bytes:
+    if office_id not in _office_keys:
+        _office_keys[office_id] = office_key(office_id)
+    return _office_keys[office_id]
+
+
+def office_for_address(address: str) -> Office | None:
+    """The office whose inbox ``address`` delivers to, or None (the receiver then refuses it)."""
+    wanted = address.strip().lower()
+    if not wanted:
+        return None
+    with across_all_offices():
+        found = (
+            InboxAddress.all_offices.filter(address=wanted).select_related("office").first()
+        )
+    return found.office if found is not None else None
+
+
+def add_inbox_address(office: Office, address: str) -> InboxAddress:
+    """Route mail for ``address`` to ``office``. ValidationError if another office has it."""
+    wanted = address.strip().lower()
+    if "@" not in wanted:
+        raise ValidationError({"address": "Enter an e-mail address, like casework@example.org."})
+    with across_all_offices():
+        taken = InboxAddress.all_offices.filter(address=wanted).exclude(office=office).exists()
+    if taken:
+        raise ValidationError({"address": f"{wanted} already delivers to another office."})
+    with bind_office(office, actor=current_actor()), transaction.atomic():
+        found, _ = InboxAddress.objects.get_or_create(address=wanted)
+        return found
+
+
+def receive_raw(office: Office, raw: bytes, *, door: str, source: str = "") -> RawMessage:
+    """Keep one message's bytes, encrypted, and queue the job that reads them.
+
+    Requires: ``door`` one of Door's values. Safe from any thread or process.
+    Causes: the encrypted file, its StoredFile row, the RawMessage and the parse job,
+    the last three committed together before this returns, so the caller may answer
+    "received". The same bytes for the same office give back the RawMessage already
+    kept (nothing new is written).
+    """
+    return keep_raw(office, raw, door=door, source=source)[0]
+
+
+def keep_raw(
+    office: Office, raw: bytes, *, door: str, source: str = ""
+) -> tuple[RawMessage, bool]:
+    """``receive_raw``, also saying whether the bytes were new (False: kept before)."""
+    if door not in Door.values:
+        raise ValueError(f"Unknown door {door!r}: one of {', '.join(Door.values)}.")
+    digest = hashlib.sha256(raw).hexdigest()
+    with bind_office(office):
+        existing = RawMessage.objects.filter(sha256=digest).first()
+        if existing is not None:
+            return existing, False
+        storage_name = new_storage_name()
+        path = path_for(office.pk, storage_name)
+        # Written before the rows that name it: a crash between leaves an orphan file,
+        # which the files sweep removes, never a row without its bytes.
+        write_encrypted(path, _key(office.pk), storage_name, [raw])
+        try:
+            with transaction.atomic():
+                stored = StoredFile.objects.create(
+                    office=office,
+                    original_name="message.eml",
+                    content_type=RAW_CONTENT_TYPE,
+                    size=len(raw),
+                    sha256=digest,
+                    storage_name=storage_name,
+                )
+                message = RawMessage.objects.create(
+                    office=office,
+                    sha256=digest,
+                    size=len(raw),
+                    door=door,
+                    source=source[:2000],
+                    stored_file=stored,
+                )
+                from casewell.inbox.tasks import read_raw_message
+
+                read_raw_message.enqueue(message.pk)
+        except IntegrityError:
+            # The same bytes were kept at the same moment by another door or thread.
+            path.unlink(missing_ok=True)
+            existing = RawMessage.objects.filter(sha256=digest).first()
+            if existing is None:
+                raise
+            return existing, False
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        return message, True
+
+
+def raw_bytes(raw_message: RawMessage) -> bytes:
+    """The message's bytes exactly as received (TamperedFile if the stored copy was changed)."""
+    stored = raw_message.stored_file
+    contents = b"".join(
+        read_decrypted(
+            path_for(stored.office_id, stored.storage_name),
+            _key(stored.office_id),
+            stored.storage_name,
+        )
+    )
+    if hashlib.sha256(contents).hexdigest() != raw_message.sha256:
+        raise TamperedFile(f"{stored.storage_name} does not match the checksum taken on receipt.")
+    return contents
+
+
+def _quarantine(raw_message: RawMessage, reason: str) -> None:
+    raw_message.state = RawState.QUARANTINED
+    raw_message.quarantine_reason = reason
+    raw_message.parsed_at = timezone.now()
+    raw_message.save(update_fields=["state", "quarantine_reason", "parsed_at", "attempts"])
+    logger.warning("Quarantined raw message %s: %s", raw_message.pk, reason)
+
+
+def read_raw_message(raw_message_id: int) -> str:
+    """Read a stored raw message into a Message (and its attachments), or quarantine it.
+
+    Idempotent: a raw message no longer in state "stored" is left alone, so a job run
+    twice (its first worker died) reads it once. Causes: the Message (audited), stored
+    attachments, or a quarantine reason; then placing (threading, matching) of the new
+    Message. Returns what happened, in a word.
+    """
+    with across_all_offices():
+        office_id = (
+            RawMessage.all_offices.filter(pk=raw_message_id)
+            .values_list("office_id", flat=True)
+            .first()
+        )
+    if office_id is None:
+        return "gone"
+    with bind_office(office_id):
+        # Counted before reading, and committed: a message whose reading kills the worker
+        # (it exhausts memory, say) is counted each time, and quarantined, not retried for ever.
+        started = RawMessage.objects.filter(pk=raw_message_id, state=RawState.STORED).update(
+            attempts=F("attempts") + 1
+        )
+    if not started:
+        return "already read"
+    with bind_office(office_id), transaction.atomic():
+        raw_message = (
+            RawMessage.objects.select_for_update()
+            .select_related("stored_file")
+            .filter(pk=raw_message_id)
+            .first()
+        )
+        if raw_message is None or raw_message.state != RawState.STORED:
+            return "already read"
+        if raw_message.attempts > MOST_UNFINISHED_READS:
+            _quarantine(
+                raw_message,
+                f"Reading this message was started {raw_message.attempts - 1} times and never "
+                "finished (whatever was reading it stopped each time): it may be too large or "
+                "too strangely built to read. Its bytes are kept; retry it.",
+            )
+            return "quarantined"
+        try:
+            data = raw_bytes(raw_message)
+        except TamperedFile as problem:
+            _quarantine(raw_message, f"The stored copy of this message cannot be read: {problem}")
+            return "quarantined"
+        try:
+            parsed = parsing.parse_message(data)
+        except parsing.Unreadable as problem:
+            _quarantine(raw_message, str(problem))
+            return "quarantined"
+        except Exception as problem:  # noqa: BLE001 - any failure quarantines, nothing is lost
+            logger.exception("Reading raw message %s failed", raw_message.pk)
+            _quarantine(raw_message, parsing.reason_for_failure(problem))
+            return "quarantined"
+        try:
+            with transaction.atomic():
+                outcome = _keep_parsed(raw_message, parsed)
+        except Exception as problem:  # noqa: BLE001 - as above: quarantined, retryable
+            logger.exception("Keeping raw message %s failed", raw_message.pk)
+            _quarantine(
+                raw_message,
+                "The message was read but could not be saved: " + parsing.describe(problem),
+            )
+            return "quarantined"
+        return outcome
+
+
+def _duplicate_of(parsed: parsing.ParsedMessage) -> Message | None:
+    if not parsed.message_id:
+        return None
+    return (
+        Message.objects.filter(message_id=parsed.message_id, fingerprint=parsed.fingerprint)
+        .order_by("pk")
+        .first()
+    )
+
+
+def _keep_parsed(raw_message: RawMessage, parsed: parsing.ParsedMessage) -> str:
+    now = timezone.now()
+    original = None
+    try:
+        with transaction.atomic():
+            message = _create_message(raw_message, parsed)
+    except IntegrityError:
+        # A Message with the same Message-ID and content is already here (read from a
+        # copy that came by another door): the unique constraint says so, no query needed.
+        original = _duplicate_of(parsed)
+        if original is None:
+            raise
+    if original is not None:
+        raw_message.state = RawState.DUPLICATE
+        raw_message.duplicate_of = original
+        raw_message.parsed_at = now
+        raw_message.save(update_fields=["state", "duplicate_of", "parsed_at", "attempts"])
+        return "duplicate"
+    raw_message.state = RawState.PARSED
+    raw_message.quarantine_reason = ""
+    raw_message.parsed_at = now
+    raw_message.save(update_fields=["state", "quarantine_reason", "parsed_at", "attempts"])
+    _place(message)
+    return "parsed"
+
+
+def _create_message(raw_message: RawMessage, parsed: parsing.ParsedMessage) -> Message:
+    bounced = None
+    if parsed.bounced_message_id:
+        bounced = (
+            Message.objects.filter(message_id=parsed.bounced_message_id).order_by("pk").first()
+        )
+    message = Message.objects.create(
+        office_id=raw_message.office_id,
+        raw=raw_message,
+        message_id=parsed.message_id,
+        fingerprint=parsed.fingerprint,
+        in_reply_to=parsed.in_reply_to,
+        references=" ".join(parsed.references),
+        from_address=parsed.from_address,
+        from_name=parsed.from_name,
+        to=parsed.to,
+        cc=parsed.cc,
+        subject=parsed.subject,
+        sent_at=parsed.sent_at,
+        text_body=parsed.text_body,
+        html_body=parsed.html_body,
+        kind=parsed.kind,
+        parse_notes=parsed.notes,
+        bounced_message=bounced,
+        created_at=raw_message.received_at,
+    )
+    for position, attachment in enumerate(parsed.attachments):
+        _keep_attachment(message, position, attachment)
+    return message
+
+
+def _keep_attachment(message: Message, position: int, attachment: parsing.ParsedAttachment) -> None:
+    stored: StoredFile | None = None
+    withheld = ""
+    if not attachment.data:
+        withheld = f"{attachment.filename} is empty."
+    else:
+        try:
+            stored = store_file(
+                message.office, ContentFile(attachment.data, name=attachment.filename),
+                uploaded_by=None,
+            )
+        except ValidationError as refusal:
+            withheld = " ".join(refusal.message_dict.get("file", [str(refusal)]))
+    MessageAttachment.objects.create(
+        office_id=message.office_id,
+        message=message,
+        stored_file=stored,
+        filename=attachment.filename[:255],
+        content_type=attachment.content_type[:255],
+        size=len(attachment.data),
+        is_inline=attachment.is_inline,
+        content_id=attachment.content_id[:998],
+        withheld_reason=withheld,
+        position=position,
+    )
+
+
+def _place(message: Message) -> None:
+    """Thread, match, suggest and group the new message (``casewell.inbox.placing``).
+
+    A failure to place never loses the message: it stays in triage, with a note.
+    """
+    if importlib.util.find_spec("casewell.inbox.placing") is None:
+        return  # placing has not been written yet: every message waits in triage
+    try:
+        with transaction.atomic():
+            from casewell.inbox.placing import place
+
+            place(message)
+    except Exception as problem:  # noqa: BLE001 - the message is kept; a person places it
+        logger.exception("Placing message %s failed", message.pk)
+        message.parse_notes = [
+            *message.parse_notes,
+            "Could not be placed automatically: " + parsing.describe(problem),
+        ]
+        Message.objects.filter(pk=message.pk).update(parse_notes=message.parse_notes)
+
+
+def retry_quarantined(raw_message: RawMessage, *, by: User | None = None) -> RawMessage:
+    """Read a quarantined message again (after a fix, or a raised limit).
+
+    Requires: the raw message in state "quarantined" (ValidationError otherwise).
+    Causes: state back to "stored", the parse job queued, an audit entry.
+    """
+    with bind_office(raw_message.office_id, actor=by or current_actor()), transaction.atomic():
+        locked = RawMessage.objects.select_for_update().get(pk=raw_message.pk)
+        if locked.state != RawState.QUARANTINED:
+            raise ValidationError({"state": "Only a quarantined message can be retried."})
+        reason = locked.quarantine_reason
+        locked.state = RawState.STORED
+        locked.attempts = 0  # counts the tries since this retry
+        locked.save(update_fields=["state", "attempts"])
+        record_event(
+            locked.office_id,
+            "inbox.retry",
+            subject=locked,
+            detail=f"Retried a quarantined message (it had been quarantined: {reason[:500]})",
+        )
+        from casewell.inbox.tasks import read_raw_message as read_job
+
+        read_job.enqueue(locked.pk)
+        return locked
+
+
+def quarantined_messages(office: Office) -> list[RawMessage]:
+    with bind_office(office):
+        return list(
+            RawMessage.objects.filter(state=RawState.QUARANTINED).order_by("-received_at", "-pk")
+        )
+

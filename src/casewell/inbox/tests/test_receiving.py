@@ -1,0 +1,163 @@
+"""Keeping raw mail: stored encrypted before anything reads it, once, and read by a job."""
+
+from __future__ import annotations
+
+from email import message_from_bytes, policy
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from casewell.files.storage import path_for
+from casewell.inbox import services
+from casewell.inbox.models import Message, RawMessage, RawState
+from casewell.inbox.tests.mail import received_by, simple
+from casewell.jobs.testing import run_queued_tasks
+from casewell.offices.models import AuditEntry
+from casewell.offices.tenancy import bind_office
+
+
+def test_an_address_routes_mail_to_its_office_whatever_its_case(cast):
+    services.add_inbox_address(cast.north, "Casework@North.example")
+    assert services.office_for_address("CASEWORK@north.example ") == cast.north
+    assert services.office_for_address("nobody@north.example") is None
+    assert services.office_for_address("") is None
+
+
+def test_an_address_cannot_deliver_to_two_offices(cast):
+    services.add_inbox_address(cast.north, "casework@north.example")
+    with pytest.raises(ValidationError) as refused:
+        services.add_inbox_address(cast.south, "casework@north.example")
+    assert "another office" in str(refused.value)
+
+
+def test_raw_mail_is_kept_encrypted_and_queued_before_it_is_read(cast, data_folder):
+    raw = simple()
+    kept = services.receive_raw(cast.north, raw, door="smtp", source="smtp from 192.0.2.1")
+    assert kept.state == RawState.STORED and kept.size == len(raw)
+    on_disk = path_for(cast.north.pk, kept.stored_file.storage_name).read_bytes()
+    assert b"damp" not in on_disk
+    assert services.raw_bytes(kept) == raw
+    with bind_office(cast.north):
+        assert not Message.objects.exists()
+
+
+def test_the_same_bytes_are_kept_once(cast):
+    raw = simple()
+    first = services.receive_raw(cast.north, raw, door="smtp")
+    again = services.receive_raw(cast.north, raw, door="imap", source="imap:office uid 7")
+    assert again.pk == first.pk
+    with bind_office(cast.north):
+        assert RawMessage.objects.count() == 1
+    # Another office receiving the same bytes keeps its own copy.
+    assert services.receive_raw(cast.south, raw, door="smtp").pk != first.pk
+
+
+def test_an_unknown_door_is_refused(cast):
+    with pytest.raises(ValueError, match="Unknown door"):
+        services.receive_raw(cast.north, simple(), door="pigeon")
+
+
+def test_the_job_reads_the_message(cast):
+    kept = services.receive_raw(cast.north, simple(message_id="<Abc.1@Example.NET>"), door="smtp")
+    run_queued_tasks()
+    with bind_office(cast.north):
+        kept.refresh_from_db()
+        message = Message.objects.get(raw=kept)
+    assert kept.state == RawState.PARSED and kept.attempts == 1
+    assert message.message_id == "abc.1@example.net"
+    assert message.from_address == "dan@example.net" and message.from_name == "Dan Rowe"
+    assert message.to == [{"name": "", "address": "casework@north.example"}]
+    assert message.subject == "Housing repair"
+    assert message.text_body == "The damp in my flat is getting worse."
+    assert message.sent_at.isoformat() == "2026-11-30T09:15:00+00:00"
+    assert message.kind == "message" and message.state == "triage"
+
+
+def test_reading_twice_makes_one_message(cast):
+    kept = services.receive_raw(cast.north, simple(), door="smtp")
+    assert services.read_raw_message(kept.pk) == "parsed"
+    assert services.read_raw_message(kept.pk) == "already read"
+    with bind_office(cast.north):
+        assert Message.objects.count() == 1
+
+
+def test_a_copy_by_another_door_is_a_duplicate_of_the_message_already_read(cast):
+    raw = simple(message_id="<same@example.net>")
+    first = services.receive_raw(cast.north, received_by("mx1.north.example", raw), door="smtp")
+    second = services.receive_raw(cast.north, received_by("imap.north.example", raw), door="imap")
+    assert first.pk != second.pk
+    run_queued_tasks()
+    with bind_office(cast.north):
+        first.refresh_from_db()
+        second.refresh_from_db()
+        assert Message.objects.count() == 1
+        kept = Message.objects.get()
+        assert second.duplicate_of == kept
+    assert first.state == RawState.PARSED and kept.raw_id == first.pk
+    assert second.state == RawState.DUPLICATE
+
+
+def test_a_different_message_reusing_a_message_id_is_not_taken_for_a_duplicate(cast):
+    services.receive_raw(cast.north, simple(message_id="<reused@x>", body="One."), door="smtp")
+    services.receive_raw(cast.north, simple(message_id="<reused@x>", body="Two."), door="smtp")
+    run_queued_tasks()
+    with bind_office(cast.north):
+        assert sorted(Message.objects.values_list("text_body", flat=True)) == ["One.", "Two."]
+
+
+def test_a_message_past_a_limit_is_quarantined_naming_the_limit_and_can_be_retried(
+    cast, settings
+):
+    settings.MAIL_MAX_PARTS = 1
+    message = message_from_bytes(simple(), policy=policy.default)
+    message.add_attachment(b"%PDF-1.4 x", maintype="application", subtype="pdf", filename="a.pdf")
+    kept = services.receive_raw(cast.north, bytes(message), door="import", source="a.eml")
+    run_queued_tasks()
+    with bind_office(cast.north):
+        kept.refresh_from_db()
+        assert not Message.objects.exists()
+    assert kept.state == RawState.QUARANTINED
+    assert "CASEWELL_MAIL_MAX_PARTS" in kept.quarantine_reason
+
+    settings.MAIL_MAX_PARTS = 500
+    services.retry_quarantined(kept, by=cast.ben)
+    run_queued_tasks()
+    with bind_office(cast.north):
+        kept.refresh_from_db()
+        assert Message.objects.filter(raw=kept).exists()
+        assert AuditEntry.objects.filter(action="inbox.retry", actor=cast.ben).exists()
+    assert kept.state == RawState.PARSED and kept.attempts == 1 and not kept.quarantine_reason
+
+
+def test_only_a_quarantined_message_can_be_retried(cast):
+    kept = services.receive_raw(cast.north, simple(), door="smtp")
+    with pytest.raises(ValidationError):
+        services.retry_quarantined(kept)
+
+
+def test_a_stored_copy_that_was_tampered_with_is_quarantined_not_read(cast):
+    kept = services.receive_raw(cast.north, simple(), door="smtp")
+    path = path_for(cast.north.pk, kept.stored_file.storage_name)
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 1
+    path.write_bytes(bytes(data))
+    run_queued_tasks()
+    with bind_office(cast.north):
+        kept.refresh_from_db()
+    assert kept.state == RawState.QUARANTINED
+    assert "cannot be read" in kept.quarantine_reason
+
+
+def test_a_message_whose_reading_never_finishes_is_quarantined_not_tried_for_ever(cast):
+    kept = services.receive_raw(cast.north, simple(), door="smtp")
+    with bind_office(cast.north):
+        # As if three workers had died reading it: each counted its attempt first.
+        RawMessage.objects.filter(pk=kept.pk).update(attempts=services.MOST_UNFINISHED_READS)
+    assert services.read_raw_message(kept.pk) == "quarantined"
+    with bind_office(cast.north):
+        kept.refresh_from_db()
+        assert not Message.objects.exists()
+    assert "started 3 times and never finished" in kept.quarantine_reason
+
+    services.retry_quarantined(kept)
+    assert services.read_raw_message(kept.pk) == "parsed"

@@ -1,0 +1,217 @@
+"""Which case a message belongs to, asked in the order that is surest first.
+
+1. A case reference in the subject (``[NR-2026-00042]``, or typed bare with the
+   office's own prefix), naming a case of this office. A reference to a case
+   that does not exist is ignored, and another office's case is never joined,
+   even when the two offices share a prefix: the lookup is inside the
+   message's office (which also finds cases opened under a former prefix).
+2. In-Reply-To and References naming a message we stored (a bounce: the
+   message it bounces), when that message is on a case.
+3. The same sender, or someone who was in Cc of the earlier message, with the
+   same subject once "Re:", "Fwd:", "AW:", "[EXTERNAL]" and the like are
+   taken off, within ``INBOX_THREAD_WINDOW_DAYS`` (30) of the earlier one.
+
+Otherwise the message waits in the office's inbox for triage. Threading never
+opens a case: a person decides that, so auto-replies and bounces can join the
+thread they answer but never start one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+from django.conf import settings
+
+from casewell.cases.models import Case
+from casewell.inbox import placing_queries as queries
+from casewell.inbox.models import Message
+
+THREAD_WINDOW_DAYS = 30
+# Earlier messages looked at for step 3, newest first: a sender writing more than this
+# within the window is rare, and the query must stay cheap.
+MAX_EARLIER_MESSAGES = 200
+# A hostile References header can name thousands of messages; the newest few are enough.
+MAX_REFERENCES = 50
+
+BY_REFERENCE = "case reference in the subject"
+BY_REPLY = "reply to a message on the case"
+BY_BOUNCE = "bounce of a message on the case"
+BY_SUBJECT = "same sender and subject"
+BY_CC_SUBJECT = "reply from someone in Cc, same subject"
+
+# Prefixes mail programs put before a subject, in several languages, and the
+# "external sender" warnings organisations add; repeated and mixed ("RE: Fwd: AW:").
+_SUBJECT_PREFIX = re.compile(
+    r"^\s*(?:"
+    r"(?:re|fwd?|aw|wg|sv|vs|vb|antw|rif|r|tr|res|odp|ynt|enc|doorst)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]"
+    r"|\[\s*external\s*\]|\(\s*external\s*\)|\*+\s*external\s*\*+|external\s*:"
+    r"|(?:automatic\s+reply|auto(?:matic)?[- ]?reply|out\s+of\s+(?:the\s+)?office"
+    r"|undeliverable|delivery\s+status\s+notification\s*\(failure\))\s*:"
+    r")\s*",
+    re.IGNORECASE,
+)
+_ANY_REFERENCE = re.compile(r"\[\s*([A-Za-z0-9]{1,8})-(\d{4})-(\d{1,9})\s*\]")
+
+
+@dataclass(frozen=True)
+class Thread:
+    """Where threading put a message: a case and how it was found, or nothing (triage)."""
+
+    case_id: int | None = None
+    how: str = ""
+
+    @property
+    def case(self) -> Case | None:
+        """The case itself (read from the database; placing needs only the id)."""
+        if self.case_id is None:
+            return None
+        return Case.all_offices.get(pk=self.case_id)
+
+
+NO_THREAD = Thread()
+
+
+def window_days() -> int:
+    return int(getattr(settings, "INBOX_THREAD_WINDOW_DAYS", THREAD_WINDOW_DAYS))
+
+
+def normalise_subject(subject: str) -> str:
+    """The subject as threading compares it: reply and forward prefixes, external-sender
+    warnings and case references gone, spaces folded, case folded.
+
+    >>> normalise_subject("RE: Fwd: [EXTERNAL]  Damp  in my flat")
+    'damp in my flat'
+    """
+    text = _ANY_REFERENCE.sub(" ", subject or "")
+    while True:
+        shorter = _SUBJECT_PREFIX.sub("", text, count=1)
+        if shorter == text:
+            break
+        text = shorter
+    return " ".join(text.split()).casefold()
+
+
+@lru_cache(maxsize=256)
+def _reference_pattern(prefix: str) -> re.Pattern[str]:
+    # Bracketed as Casewell writes it, or bare when someone typed it in by hand.
+    return re.compile(
+        rf"(?<![\w-]){re.escape(prefix)}-(\d{{4}})-(\d{{1,9}})(?![\w-])", re.IGNORECASE
+    )
+
+
+def case_references_in(subject: str, prefix: str) -> list[str]:
+    """Case references in a subject, in standard form: the office's own prefix first, then
+    any other bracketed ones (a case opened before the office changed its prefix)."""
+    if not subject:
+        return []
+    found: list[str] = []
+    if prefix:
+        for year, number in _reference_pattern(prefix).findall(subject):
+            found.append(f"{prefix}-{year}-{int(number):05d}")
+    for other_prefix, year, number in _ANY_REFERENCE.findall(subject):
+        found.append(f"{other_prefix.upper()}-{year}-{int(number):05d}")
+    return list(dict.fromkeys(found))
+
+
+def referenced_message_ids(message: Message) -> list[str]:
+    """Message-IDs the message answers: In-Reply-To first, then References newest first."""
+    ids: list[str] = []
+    for text in [message.in_reply_to, *reversed((message.references or "").split())]:
+        for part in (text or "").split():
+            message_id = part.strip().strip("<>").lower()
+            if message_id and message_id != message.message_id and message_id not in ids:
+                ids.append(message_id)
+    return ids[:MAX_REFERENCES]
+
+
+def addresses_in(people: object) -> set[str]:
+    """The lower-cased addresses of a to/cc list as stored (``[{"name", "address"}]``)."""
+    found: set[str] = set()
+    if isinstance(people, list):
+        for entry in people:
+            if isinstance(entry, dict):
+                address = str(entry.get("address") or "").strip().lower()
+            else:
+                address = str(entry).strip().lower()
+            if address:
+                found.add(address)
+    return found
+
+
+def moment_of(message: Message) -> datetime:
+    """When the message was written, as far as we can trust it: its date, unless that is
+    later than its arrival (a wrong clock), else when it arrived."""
+    if message.sent_at and (message.created_at is None or message.sent_at <= message.created_at):
+        return message.sent_at
+    return message.created_at
+
+
+def find_thread(message: Message, prefix: str | None = None) -> Thread:
+    """The case ``message`` belongs to and why, or ``NO_THREAD``. Reads only; changes nothing.
+
+    ``prefix`` is the office's case reference prefix (read when not given).
+    Requires the message's office to be bound (the parse job binds it).
+    """
+    if prefix is None:
+        prefix = queries.office_facts(message.office_id).reference_prefix
+    case_id = _by_reference(message, prefix)
+    if case_id is not None:
+        return Thread(case_id, BY_REFERENCE)
+    thread = _by_reply(message)
+    if thread.case_id is not None:
+        return thread
+    return _by_sender_and_subject(message)
+
+
+def _by_reference(message: Message, prefix: str) -> int | None:
+    references = case_references_in(message.subject, prefix)
+    cases = queries.case_ids_by_reference(message.office_id, references)
+    return next((cases[reference] for reference in references if reference in cases), None)
+
+
+def _by_reply(message: Message) -> Thread:
+    if message.bounced_message_id:
+        case_id = queries.case_of_message(message.office_id, message.bounced_message_id)
+        if case_id:
+            return Thread(case_id, BY_BOUNCE)
+    ids = referenced_message_ids(message)
+    on_cases = queries.cases_of_message_ids(message.office_id, ids, leaving_out=message.pk)
+    for message_id in ids:
+        if message_id in on_cases:
+            return Thread(on_cases[message_id], BY_REPLY)
+    return NO_THREAD
+
+
+def _by_sender_and_subject(message: Message) -> Thread:
+    sender = (message.from_address or "").strip().lower()
+    subject = normalise_subject(message.subject)
+    if not sender or not subject:
+        return NO_THREAD
+    moment = moment_of(message)
+    # The database narrows by the subject's longest word (no column holds the normalised
+    # subject); each subject found is then normalised and compared whole, here.
+    earlier = queries.earlier_on_cases(
+        message.office_id,
+        subject_word=_longest_word(subject),
+        start=moment - timedelta(days=window_days()),
+        end=moment,
+        leaving_out=message.pk,
+        limit=MAX_EARLIER_MESSAGES,
+    )
+    for earlier_subject, earlier_sender, earlier_cc, case_id in earlier:
+        if normalise_subject(earlier_subject) != subject:
+            continue
+        if (earlier_sender or "").strip().lower() == sender:
+            return Thread(case_id, BY_SUBJECT)
+        if sender in addresses_in(earlier_cc):
+            return Thread(case_id, BY_CC_SUBJECT)
+    return NO_THREAD
+
+
+def _longest_word(subject: str) -> str:
+    # Plain ASCII where there is a choice: SQLite folds the case of ASCII letters only.
+    words = sorted(subject.split(), key=lambda word: (word.isascii(), len(word)), reverse=True)
+    return words[0]
