@@ -160,6 +160,7 @@ class _Recent:
     read: dict[int, datetime] = field(default_factory=dict)  # every pk read, fingerprint or not
     postings: dict[int, set[int]] = field(default_factory=dict)
     newest: tuple[int, datetime] | None = None  # (pk, created_at) of the newest read
+    oldest: datetime | None = None  # when the oldest message read arrived
     campaigns: dict[int, tuple[Sketch, frozenset[int]]] = field(default_factory=dict)
     campaigns_read_at: float = -1e9
 
@@ -172,6 +173,8 @@ class _Recent:
         campaign: int | None = None,
     ) -> None:
         self.read[pk] = created_at
+        if self.oldest is None or created_at < self.oldest:
+            self.oldest = created_at
         if self.newest is None or pk > self.newest[0]:
             self.newest = (pk, created_at)
         if sketch is None or pk in self.messages:
@@ -214,10 +217,11 @@ class _Recent:
             del self.messages[pk]
 
     def drop_older_than(self, cutoff: datetime) -> None:
-        if self.read and min(self.read.values()) >= cutoff:
+        if self.oldest is None or self.oldest >= cutoff:
             return
         for pk in [pk for pk, at in self.read.items() if at < cutoff]:
             self.forget(pk)
+        self.oldest = min(self.read.values(), default=None)
 
     def near(self, sketch: Sketch, leaving_out: int) -> list[tuple[int, str, float]]:
         """(pk, sender, similarity) of ungrouped remembered messages similar enough to

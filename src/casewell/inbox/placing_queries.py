@@ -110,9 +110,15 @@ def cases_of_message_ids(
     return dict(rows)
 
 
+def _containing(text: str) -> str:
+    """A LIKE pattern for ``text`` anywhere, its own % and _ taken literally."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def earlier_on_cases(
     office_id: int,
     *,
+    sender: str,
     subject_word: str,
     start: datetime,
     end: datetime,
@@ -120,8 +126,9 @@ def earlier_on_cases(
     limit: int,
 ) -> list[tuple[str, str, Any, int]]:
     """(subject, from_address, cc, case id) of messages on a case written between ``start``
-    and ``end`` whose subject contains ``subject_word`` (any case), newest first."""
-    word = "%" + subject_word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    and ``end`` by ``sender`` or with them in Cc, whose subject contains ``subject_word``
+    (any case), newest first. The caller checks Cc and subject exactly."""
+    word, address = _containing(subject_word), _containing(sender)
     states = list(MessageState.values)
     # "state IN (every state) AND created_at >= start" lets the database walk the
     # (office, state, created_at) index over the window instead of every message ever
@@ -129,7 +136,9 @@ def earlier_on_cases(
     rows = _rows(
         "SELECT subject, from_address, cc, case_id FROM {message} "
         "WHERE office_id = %s AND state IN ({listed}) AND created_at >= %s "
-        "AND case_id IS NOT NULL AND subject {like} %s ESCAPE '\\' "
+        "AND subject {like} %s ESCAPE '\\' "
+        "AND (from_address = %s OR CAST(cc AS TEXT) {like} %s ESCAPE '\\') "
+        "AND case_id IS NOT NULL "
         "AND COALESCE(sent_at, created_at) >= %s AND COALESCE(sent_at, created_at) <= %s "
         "AND id <> %s ORDER BY COALESCE(sent_at, created_at) DESC, id DESC LIMIT %s",
         [
@@ -137,6 +146,8 @@ def earlier_on_cases(
             *states,
             _moment(start),
             word,
+            sender,
+            address,
             _moment(start),
             _moment(end),
             leaving_out,

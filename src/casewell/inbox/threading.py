@@ -195,6 +195,7 @@ def _by_sender_and_subject(message: Message) -> Thread:
     # subject); each subject found is then normalised and compared whole, here.
     earlier = queries.earlier_on_cases(
         message.office_id,
+        sender=sender,
         subject_word=_longest_word(subject),
         start=moment - timedelta(days=window_days()),
         end=moment,
