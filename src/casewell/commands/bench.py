@@ -16,6 +16,7 @@ HELP = "Run a benchmark and print its figures (medians and percentiles; --json f
 BENCHMARKS: dict[str, str] = {
     "lone-working": "casewell.safety.bench",
     "pages": "casewell.cases.bench",
+    "placing": "casewell.inbox.placing_bench",
     "ingest": "casewell.inbox.bench",
 }
 

@@ -13,20 +13,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, JsonResponse
 from ninja import Router, Schema
 
+from casewell.api_common import ApiError, FieldErrors, caller
 from casewell.inbox import quarantine
 from casewell.inbox.models import RawMessage
-from casewell.offices.models import User
 
 router = Router(tags=["inbox"])
-
-
-class ApiError(Schema):
-    detail: str
-
-
-class FieldErrors(Schema):
-    detail: str
-    errors: dict[str, list[str]]
 
 
 class QuarantinedOut(Schema):
@@ -41,10 +32,6 @@ class QuarantinedOut(Schema):
 
 
 RESPONSES = {403: ApiError, 404: ApiError, 422: FieldErrors}
-
-
-def caller(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined,return-value]
 
 
 @router.get(

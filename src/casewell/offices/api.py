@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
+from casewell.api_common import ApiError
 from casewell.offices.models import Office, StaffRole, User
 from casewell.offices.permissions import get_for, is_manager
 
@@ -67,10 +68,6 @@ class StaffMember(Schema):
         if prefetched is not None:
             return sorted(role.role for role in prefetched)
         return sorted(user.roles)
-
-
-class ApiError(Schema):
-    detail: str
 
 
 def _require_manager(user: User) -> None:

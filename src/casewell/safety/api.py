@@ -11,17 +11,13 @@ one without it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
-from functools import wraps
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from casewell.offices.models import User
+from casewell.api_common import ApiError, FieldErrors, caller, refusals_named
 from casewell.offices.permissions import is_manager
 from casewell.people.services import get_person_for
 from casewell.safety import evidence, markers, services
@@ -35,15 +31,6 @@ from casewell.safety.models import (
 )
 
 router = Router(tags=["safety"])
-
-
-class ApiError(Schema):
-    detail: str
-
-
-class FieldErrors(Schema):
-    detail: str
-    errors: dict[str, list[str]]
 
 
 class SessionIn(Schema):
@@ -109,32 +96,6 @@ class AcknowledgementOut(Schema):
 
 
 RESPONSES = {403: ApiError, 404: ApiError, 422: FieldErrors}
-
-
-def refusals_named(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Answer a service's ValidationError as 422 JSON naming each bad field."""
-
-    @wraps(view)
-    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return view(request, *args, **kwargs)
-        except DjangoValidationError as error:
-            errors = (
-                error.message_dict if hasattr(error, "error_dict") else {"": list(error.messages)}
-            )
-            problems = "; ".join(
-                f"{name}: {' '.join(messages)}" if name else " ".join(messages)
-                for name, messages in errors.items()
-            )
-            return JsonResponse(
-                {"detail": f"The request is not valid. {problems}", "errors": errors}, status=422
-            )
-
-    return checked
-
-
-def caller(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined,return-value]
 
 
 def _own_session(request: HttpRequest, session_id: int) -> LoneWorkingSession:
