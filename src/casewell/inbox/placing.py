@@ -6,7 +6,9 @@
 2. matching (``inbox.matching``): linked to the person whose e-mail address it
    came from, only when that address is exactly one person's;
 3. a suggested category (``inbox.suggestions``) for a message not on a case;
-4. campaign grouping (``inbox.campaigns``) for a message not on a case.
+4. campaign grouping (``inbox.campaigns``) for a message not on a case;
+5. a person whose contact a manager routed to one designated handler
+   (``safety.handlers``): their message is assigned to that handler.
 
 Nothing here opens a case or applies a category: those wait for a person.
 Auto-replies, bounces and delivery reports may join the thread they answer
@@ -24,6 +26,7 @@ from casewell.inbox import placing_queries as queries
 from casewell.inbox import threading as threads
 from casewell.inbox.models import Message, MessageKind, MessageState
 from casewell.offices.tenancy import bind_office, current_office_id, is_across_all_offices
+from casewell.safety.handlers import designated_handler_for
 
 
 @contextmanager
@@ -66,5 +69,13 @@ def place(message: Message) -> None:
                 changed.append("suggested_category")
             if message.campaign_id is None and campaigns.group_into_campaign(message, office):
                 changed.append("campaign")
+        if message.person_id is not None and message.assignee_id is None:
+            handler = designated_handler_for(message.person_id)
+            if handler is not None:
+                message.assignee = handler
+                changed.append("assignee")
+                if message.state == MessageState.TRIAGE:
+                    message.state = MessageState.ASSIGNED
+                    changed.append("state")
         if changed:
             message.save(update_fields=changed)

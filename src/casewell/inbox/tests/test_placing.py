@@ -14,6 +14,7 @@ from casewell.inbox.tests.placing_mail import PLACED, a_case, letter, stored_mes
 from casewell.offices.models import AuditEntry
 from casewell.offices.tenancy import bind_office
 from casewell.people.services import PersonDetails, create_person
+from casewell.safety.handlers import route_contact_to
 
 
 def raw_mail(*, subject: str, sender: str, in_reply_to: str = "", message_id: str) -> bytes:
@@ -84,3 +85,23 @@ def test_place_binds_the_messages_office_when_called_unbound(cast):
     place(message)  # no office bound here: place binds the message's own
     with bind_office(cast.north):
         assert Message.objects.get(pk=message.pk).case == case
+
+
+def test_mail_from_a_person_routed_to_a_handler_is_assigned_to_them(cast):
+    dan = create_person(
+        cast.ada, PersonDetails(first_name="Dan", last_name="Rowe", email="dan.rowe@example.net")
+    )
+    route_contact_to(cast.ben, dan, handler_id=cast.wes.pk, reason="Threatened Ada on the phone")
+    message = stored_message(cast.north, subject="About my neighbour")
+    place(message)
+    with bind_office(cast.north):
+        placed = Message.objects.get(pk=message.pk)
+    assert (placed.person_id, placed.assignee_id, placed.state) == (
+        dan.pk, cast.wes.pk, MessageState.ASSIGNED
+    )
+    # Someone else's mail is left for triage.
+    other = stored_message(cast.north, subject="Bins", sender="someone@example.net", name="Sam")
+    place(other)
+    with bind_office(cast.north):
+        left = Message.objects.get(pk=other.pk)
+    assert (left.assignee_id, left.state) == (None, MessageState.TRIAGE)
