@@ -1,10 +1,16 @@
 from django.urls import path
 
-from casewell.inbox import views
+from casewell.inbox import triage_views, views
 
 app_name = "inbox"
 
 urlpatterns = [
+    path("", triage_views.to_triage, name="triage"),
+    path("mine/", triage_views.assigned_to_me, name="mine"),
+    path("assigned/", triage_views.all_assigned, name="assigned"),
+    path("<int:message_id>/assign/", triage_views.assign, name="assign"),
+    path("<int:message_id>/archive/", triage_views.archive, name="archive"),
+    path("<int:message_id>/link-to-case/", triage_views.link_to_case, name="link_to_case"),
     path("quarantine/", views.quarantined, name="quarantine"),
     path("quarantine/<int:rawmessage_id>/retry/", views.retry, name="retry"),
 ]

@@ -1,0 +1,237 @@
+"""The inbox triage lists and actions: what each view lists, who may act, and the refusals."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from casewell.cases.models import Category
+from casewell.cases.services import open_case
+from casewell.inbox import triage
+from casewell.inbox.models import Message, MessageState
+from casewell.inbox.tests.placing_mail import stored_message
+from casewell.offices.models import AuditEntry
+from casewell.offices.tenancy import bind_office
+from casewell.people.services import PersonDetails, create_person
+from casewell.safety import handlers, markers
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def fresh(message: Message) -> Message:
+    with bind_office(message.office_id):
+        return Message.objects.select_related("assignee", "case").get(pk=message.pk)
+
+
+def a_case(cast):
+    with bind_office(cast.north):
+        category = Category.objects.filter(parent=None).first()
+    return open_case(cast.ada, summary="Damp flat", category=category)
+
+
+def listed(client, url: str) -> tuple[int, int, str]:
+    """(rows listed, count in the heading, page text)."""
+    page = client.get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    heading = text.split('<h1 class="govuk-heading-l">', 1)[1].split("</h1>", 1)[0]
+    count = int(heading.split('class="casewell-count">(', 1)[1].split(")", 1)[0])
+    return text.count("data-triage-row"), count, text
+
+
+def test_each_view_lists_its_messages_newest_first_and_counts_what_it_lists(cast, client_for):
+    now = timezone.now()
+    older = stored_message(cast.north, subject="Older letter", created_at=now - timedelta(hours=2))
+    newer = stored_message(cast.north, subject="Newer letter", created_at=now - timedelta(hours=1))
+    mine = stored_message(cast.north, subject="For Ada")
+    theirs = stored_message(cast.north, subject="For Mo")
+    archived = stored_message(cast.north, subject="Old news")
+    stored_message(cast.south, subject="South's letter")
+    triage.assign(cast.ben, mine, cast.ada)
+    triage.assign(cast.ben, theirs, cast.mo.pk)
+    triage.archive(cast.ben, archived)
+
+    client = client_for(cast.ada)
+    rows, count, text = listed(client, reverse("inbox:triage"))
+    assert (rows, count) == (2, 2)
+    assert text.index("Newer letter") < text.index("Older letter")
+    assert "South&#x27;s letter" not in text and "Old news" not in text
+    rows, count, text = listed(client, reverse("inbox:mine"))
+    assert (rows, count) == (1, 1) and "For Ada" in text
+    rows, count, text = listed(client, reverse("inbox:assigned"))
+    assert (rows, count) == (2, 2) and "For Mo" in text
+    assert triage.view_counts(cast.ada) == {"triage": 2, "mine": 1, "assigned": 2}
+    assert {older.pk, newer.pk} == {
+        row.message.pk for row in triage.page_of_rows(cast.ada, "triage", 1).object_list
+    }
+    # The navigation's Inbox item counts what there is to triage.
+    assert 'Inbox <span class="moj-badge">2<' in text
+
+
+def test_lists_are_paged(cast):
+    for number in range(3):
+        stored_message(cast.north, subject=f"Letter {number}")
+    first = triage.page_of_rows(cast.ada, "triage", 1, per_page=2)
+    second = triage.page_of_rows(cast.ada, "triage", 2, per_page=2)
+    assert len(first.object_list) == 2 and len(second.object_list) == 1
+    assert first.paginator.count == triage.view_counts(cast.ada)["triage"] == 3
+
+
+def test_assigning_moves_the_message_out_of_triage_and_is_audited(cast, client_for):
+    message = stored_message(cast.north)
+    client = client_for(cast.ada)
+    response = client.post(
+        reverse("inbox:assign", kwargs={"message_id": message.pk}), {"assignee": "me"}
+    )
+    assert response.status_code == 302
+    message = fresh(message)
+    assert message.state == MessageState.ASSIGNED and message.assignee == cast.ada
+    with bind_office(cast.north):
+        entry = AuditEntry.objects.filter(
+            subject_type__icontains="message", subject_id=str(message.pk),
+            action=AuditEntry.Action.CHANGED,
+        ).latest("at")
+    assert entry.actor == cast.ada and "assignee_id" in entry.changes
+
+
+def test_assigning_to_another_offices_staff_or_nobody_is_refused_on_the_page(cast, client_for):
+    message = stored_message(cast.north)
+    with pytest.raises(ValidationError) as refused:
+        triage.assign(cast.ada, message, cast.cleo.pk)
+    assert "assignee" in refused.value.message_dict
+    with pytest.raises(ValidationError):
+        triage.assign(cast.ada, message, "")
+    client = client_for(cast.ada)
+    response = client.post(
+        reverse("inbox:assign", kwargs={"message_id": message.pk}),
+        {"assignee": str(cast.cleo.pk)}, follow=True,
+    )
+    text = response.content.decode()
+    assert "govuk-error-summary" in text and "Choose a member of staff of this office" in text
+    assert fresh(message).state == MessageState.TRIAGE
+
+
+def test_archiving_keeps_the_message_but_lists_it_nowhere(cast, client_for):
+    message = stored_message(cast.north)
+    client = client_for(cast.ada)
+    client.post(reverse("inbox:archive", kwargs={"message_id": message.pk}), {"view": "triage"})
+    assert fresh(message).state == MessageState.ARCHIVED
+    assert triage.view_counts(cast.ada) == {"triage": 0, "mine": 0, "assigned": 0}
+    with pytest.raises(ValidationError):
+        triage.archive(cast.ada, fresh(message))
+
+
+def test_a_message_is_put_on_a_case_by_its_reference(cast, client_for):
+    case = a_case(cast)
+    message = stored_message(cast.north)
+    client = client_for(cast.ada)
+    client.post(
+        reverse("inbox:link_to_case", kwargs={"message_id": message.pk}),
+        {"reference": case.reference.lower()},
+    )
+    message = fresh(message)
+    assert message.case == case and message.state == MessageState.ON_CASE
+
+
+def test_an_unknown_or_other_offices_case_reference_is_refused(cast, client_for):
+    with bind_office(cast.south):
+        category = Category.objects.filter(parent=None).first()
+    south_case = open_case(cast.cleo, summary="South's case", category=category)
+    message = stored_message(cast.north)
+    for reference in ("", "NR-1999-00001", south_case.reference):
+        with pytest.raises(ValidationError) as refused:
+            triage.link_to_case(cast.ada, message, reference)
+        assert "reference" in refused.value.message_dict
+    response = client_for(cast.ada).post(
+        reverse("inbox:link_to_case", kwargs={"message_id": message.pk}),
+        {"reference": south_case.reference}, follow=True,
+    )
+    assert f"No case {south_case.reference} was found" in response.content.decode()
+    assert fresh(message).case_id is None
+
+
+def test_another_offices_message_is_never_found_or_acted_on(cast, client_for):
+    south = stored_message(cast.south)
+    client = client_for(cast.ada)
+    for name in ("inbox:assign", "inbox:archive", "inbox:link_to_case"):
+        response = client.post(reverse(name, kwargs={"message_id": south.pk}), {"assignee": "me"})
+        assert response.status_code == 404
+    with pytest.raises(Http404):
+        triage.get_message_for(cast.ada, south.pk)
+    assert fresh(south).state == MessageState.TRIAGE
+
+
+def test_interns_see_and_act_only_on_what_is_assigned_to_them(cast, client_for):
+    theirs = stored_message(cast.north, subject="For Ivy")
+    other = stored_message(cast.north, subject="Not for Ivy")
+    triage.assign(cast.ben, theirs, cast.ivy)
+    assert triage.view_counts(cast.ivy) == {"triage": 0, "mine": 1, "assigned": 1}
+    with pytest.raises(Http404):
+        triage.get_message_for(cast.ivy, other.pk)
+    response = client_for(cast.ivy).post(
+        reverse("inbox:archive", kwargs={"message_id": other.pk})
+    )
+    assert response.status_code == 404
+    with pytest.raises(PermissionDenied):
+        triage.assign(cast.ivy, fresh(theirs), cast.ada)
+    triage.archive(cast.ivy, fresh(theirs))
+    assert fresh(theirs).state == MessageState.ARCHIVED
+
+
+def test_markers_show_beside_the_sender_and_routed_contact_is_hidden_from_others(cast, client_for):
+    person = create_person(cast.ada, PersonDetails(first_name="Dan", last_name="Rowe"))
+    markers.add_safety_marker(
+        cast.ben, person, kind="do_not_visit_alone", note="x",
+        review_on=timezone.localdate() + timedelta(days=30),
+    )
+    handlers.route_contact_to(cast.ben, person, handler_id=cast.wes.pk, reason="Agreed plan")
+    message = stored_message(cast.north, subject="Private matter")
+    with bind_office(cast.north):
+        Message.objects.filter(pk=message.pk).update(person=person)
+    plain = stored_message(cast.north, subject="Bins not collected", sender="x@example.org")
+
+    ada_page = client_for(cast.ada).get(reverse("inbox:triage")).content.decode()
+    assert "Handled by Wes Brown" in ada_page and "Private matter" not in ada_page
+    assert "Bins not collected" in ada_page and "Person: Dan Rowe" in ada_page
+    assert ada_page.count("casewell-marker") == 1
+    for reader in (cast.wes, cast.ben):
+        page = client_for(reader).get(reverse("inbox:triage")).content.decode()
+        assert "Private matter" in page and "Handled by" not in page
+    rows = {
+        row.message.pk: row for row in triage.page_of_rows(cast.ada, "triage", 1).object_list
+    }
+    assert rows[message.pk].markers and rows[plain.pk].markers == []
+
+
+def test_markers_and_handlers_cost_the_same_queries_however_long_the_page(cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    person = create_person(cast.ada, PersonDetails(first_name="Dan", last_name="Rowe"))
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            triage.page_of_rows(cast.ada, "triage", 1)
+        return len(captured)
+
+    def add_messages(count: int) -> None:
+        for _ in range(count):
+            message = stored_message(cast.north)
+            with bind_office(cast.north):
+                Message.objects.filter(pk=message.pk).update(person=person)
+
+    add_messages(1)
+    queries()  # the user's roles are read once and kept
+    few = queries()
+    add_messages(5)
+    assert queries() == few
+
+
+def test_only_signed_in_staff_see_the_inbox(client):
+    response = client.get(reverse("inbox:triage"))
+    assert response.status_code == 302 and "login" in response["Location"]
