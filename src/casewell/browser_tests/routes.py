@@ -273,6 +273,23 @@ def _rawmessage_id(cast: Cast) -> int:
     return raw.pk
 
 
+def _message_id(cast: Cast) -> int:
+    """A letter read into North's inbox, waiting to be triaged."""
+    from casewell.inbox.models import Message
+    from casewell.inbox.services import read_raw_message, receive_raw
+    from casewell.offices.tenancy import bind_office
+
+    raw = receive_raw(
+        cast.north,
+        b"From: Dan Rowe <dan.rowe@example.net>\r\nSubject: Walked letter\r\n"
+        b"Message-ID: <walked.letter@example.net>\r\n\r\nThe damp is worse.\r\n",
+        door="smtp",
+    )
+    read_raw_message(raw.pk)
+    with bind_office(cast.north):
+        return Message.objects.get(raw=raw).pk
+
+
 # One line per URL keyword whose record the cast does not already hold.
 KWARG_MAKERS: dict[str, Callable[[Cast], object]] = {
     "user_id": lambda cast: cast.ada.pk,
@@ -300,6 +317,7 @@ KWARG_MAKERS: dict[str, Callable[[Cast], object]] = {
     "permissionform_id": _people_record("permissionform"),
     "personmerge_id": _people_record("personmerge"),
     "rawmessage_id": _rawmessage_id,
+    "message_id": _message_id,
     "inboxaddress_id": _inboxaddress_id,
     "imapmailbox_id": _imapmailbox_id,
 }

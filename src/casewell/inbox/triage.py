@@ -198,3 +198,33 @@ def link_to_case(user: User, message: Message, reference: str) -> Message:
     message.case = case
     message.state = MessageState.ON_CASE
     return _save(user, message, ["case", "state"])
+
+
+def case_choices(user: User) -> list[Case]:
+    """Categories a new case can be opened in (top level, not retired)."""
+    from casewell.cases.models import Category
+
+    with bind_office(user.office, actor=user):
+        return list(
+            Category.objects.filter(parent=None, retired_at=None).order_by("position", "name", "id")
+        )
+
+
+def open_case_from_message(
+    user: User, message: Message, *, summary: str, category: Any, include_person: bool
+) -> Case:
+    """Open a case from the message (the user confirms the summary, category and person)
+    and put the message on it. Refusals come from ``open_case``, naming each field."""
+    from casewell.cases.services import open_case
+
+    _require_staff(user)
+    _require_open(message)
+    if message.case_id:
+        raise ValidationError({"case": "This message is already on a case."})
+    people = [message.person_id] if include_person and message.person_id else []
+    with transaction.atomic():
+        case = open_case(user, summary=summary, category=category, people=people)
+        message.case = case
+        message.state = MessageState.ON_CASE
+        _save(user, message, ["case", "state"])
+    return case

@@ -116,3 +116,40 @@ def link_to_case(request: HttpRequest, message_id: int) -> HttpResponse:
         ),
         "Message put on the case.",
     )
+
+
+@login_required
+def open_case(request: HttpRequest, message_id: int) -> HttpResponse:
+    """Confirm the summary, category and person, then open a case from the message."""
+    user = request.user
+    message = triage.get_message_for(user, message_id)
+    errors: dict[str, list[str]] = {}
+    values = {
+        "summary": message.subject[:200],
+        "category": str(message.suggested_category_id or ""),
+        "include_person": bool(message.person_id),
+    }
+    if request.method == "POST":
+        values = {
+            "summary": request.POST.get("summary", ""),
+            "category": request.POST.get("category", ""),
+            "include_person": request.POST.get("include_person") == "yes",
+        }
+        try:
+            case = triage.open_case_from_message(user, message, **values)
+        except ValidationError as error:
+            errors = error.message_dict
+        else:
+            messages.success(request, f"Case {case.reference} opened from the message.")
+            return redirect("inbox:triage")
+    return render(
+        request,
+        "inbox/triage_open_case.html",
+        {
+            "message": message,
+            "values": values,
+            "categories": triage.case_choices(user),
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:message_id>/assign/", triage_views.assign, name="assign"),
     path("<int:message_id>/archive/", triage_views.archive, name="archive"),
     path("<int:message_id>/link-to-case/", triage_views.link_to_case, name="link_to_case"),
+    path("<int:message_id>/open-case/", triage_views.open_case, name="open_case"),
     path("quarantine/", views.quarantined, name="quarantine"),
     path("quarantine/<int:rawmessage_id>/retry/", views.retry, name="retry"),
 ]

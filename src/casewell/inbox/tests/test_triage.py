@@ -235,3 +235,48 @@ def test_markers_and_handlers_cost_the_same_queries_however_long_the_page(cast):
 def test_only_signed_in_staff_see_the_inbox(client):
     response = client.get(reverse("inbox:triage"))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_a_case_is_opened_from_a_message_with_the_suggestion_preselected(cast, client_for):
+    person = create_person(cast.ada, PersonDetails(first_name="Dan", last_name="Rowe"))
+    with bind_office(cast.north):
+        category = Category.objects.filter(parent=None).first()
+    message = stored_message(cast.north, subject="Damp in my flat")
+    with bind_office(cast.north):
+        Message.objects.filter(pk=message.pk).update(person=person, suggested_category=category)
+    client = client_for(cast.ada)
+    url = reverse("inbox:open_case", kwargs={"message_id": message.pk})
+    form = client.get(url).content.decode()
+    assert f'<option value="{category.pk}" selected>' in form
+    assert 'id="include_person" name="include_person" type="checkbox" value="yes" checked' in form
+    assert fresh(message).case_id is None  # nothing is opened until the user confirms
+
+    response = client.post(
+        url, {"summary": "Damp flat", "category": str(category.pk), "include_person": "yes"}
+    )
+    assert response.status_code == 302
+    message = fresh(message)
+    assert message.state == MessageState.ON_CASE
+    with bind_office(cast.north):
+        assert message.case.category_id == category.pk
+        assert list(message.case.parties.values_list("person_id", flat=True)) == [person.pk]
+    with pytest.raises(ValidationError):
+        triage.open_case_from_message(
+            cast.ada, message, summary="Again", category=category.pk, include_person=False
+        )
+
+
+def test_opening_a_case_without_summary_or_category_is_refused_naming_each_field(
+    cast, client_for
+):
+    message = stored_message(cast.north, subject="")
+    url = reverse("inbox:open_case", kwargs={"message_id": message.pk})
+    response = client_for(cast.ada).post(url, {"summary": "", "category": ""})
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "govuk-error-summary" in text
+    assert 'href="#summary"' in text and 'href="#category"' in text
+    assert fresh(message).case_id is None
+    south = stored_message(cast.south)
+    south_url = reverse("inbox:open_case", kwargs={"message_id": south.pk})
+    assert client_for(cast.ada).get(south_url).status_code == 404
