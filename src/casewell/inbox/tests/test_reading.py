@@ -222,4 +222,7 @@ def test_queries_do_not_grow_with_attachments(cast, client_for, message):
     with CaptureQueriesContext(connection) as more:
         _page(client, many)
     assert len(more) == len(one)
-    assert len(one) <= 12
+    # Leaving out PostgreSQL's binding of the office to each transaction (row-level security).
+    reads = [q for q in one.captured_queries if "casewell.office_id" not in q["sql"]
+             and not q["sql"].startswith(("SAVEPOINT", "RELEASE", "ROLLBACK"))]
+    assert len(reads) <= 12, [q["sql"][:80] for q in reads]
