@@ -10,7 +10,7 @@ urlpatterns = [
     path("messages/<int:message_id>/", reading_views.message, name="message"),
     path("messages/<int:message_id>/html/", reading_views.message_html, name="message_html"),
     path(
-        "messages/<int:message_id>/attachments/<int:messageattachment_id>/",
+        "attachment/<int:message_id>/<int:messageattachment_id>/",
         reading_views.message_attachment,
         name="message_attachment",
     ),
