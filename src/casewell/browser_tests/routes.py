@@ -18,7 +18,10 @@ from casewell.offices.tenancy import across_all_offices
 from casewell.testing.cast import Cast
 
 # Routes that are not pages for people (the API has its own tests; downloads are files).
-NOT_PAGES = ("api/", "timeline/attachment/", "people/documents/")
+NOT_PAGES = ("api/", "timeline/attachment/", "people/documents/", "inbox/attachment/")
+# Documents shown only inside a sandboxed frame, where no script (nor axe) may run; the page
+# framing them is walked.
+FRAMED_DOCUMENTS = ("inbox:message_html",)
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,10 @@ def _walk(patterns: list, prefix: str = "", namespace: str = "") -> list[Route]:
             found += _walk(entry.url_patterns, route, space)
         elif isinstance(entry, URLPattern):
             module = getattr(entry.callback, "__module__", "")
-            if module.startswith("casewell.") and not route.startswith(NOT_PAGES) and entry.name:
+            if (
+                module.startswith("casewell.") and not route.startswith(NOT_PAGES) and entry.name
+                and namespace + entry.name not in FRAMED_DOCUMENTS
+            ):
                 found.append(
                     Route(namespace + entry.name, route, tuple(_kwarg_names(prefix, entry)))
                 )
@@ -274,20 +280,36 @@ def _rawmessage_id(cast: Cast) -> int:
 
 
 def _message_id(cast: Cast) -> int:
-    """A letter read into North's inbox, waiting to be triaged."""
-    from casewell.inbox.models import Message
+    """A message North received with a PDF attached (so its attachment opens too)."""
+    from casewell.files.testing import PDF_BYTES
+    from casewell.inbox.models import MessageAttachment
     from casewell.inbox.services import read_raw_message, receive_raw
-    from casewell.offices.tenancy import bind_office
 
-    raw = receive_raw(
-        cast.north,
-        b"From: Dan Rowe <dan.rowe@example.net>\r\nSubject: Walked letter\r\n"
-        b"Message-ID: <walked.letter@example.net>\r\n\r\nThe damp is worse.\r\n",
-        door="smtp",
-    )
-    read_raw_message(raw.pk)
-    with bind_office(cast.north):
-        return Message.objects.get(raw=raw).pk
+    with across_all_offices():
+        kept = MessageAttachment.all_offices.filter(office=cast.north, stored_file__isnull=False)
+        if not kept.exists():
+            raw = receive_raw(
+                cast.north,
+                b"From: Walker <walker@example.org>\r\nSubject: Walked message\r\n"
+                b"Message-ID: <walked@example.org>\r\nMIME-Version: 1.0\r\n"
+                b"Content-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\n"
+                b"Content-Type: text/html\r\n\r\n<p>Walked <b>words</b></p>\r\n--B\r\n"
+                b"Content-Type: application/pdf\r\nContent-Disposition: attachment; "
+                b"filename=walked.pdf\r\n\r\n" + PDF_BYTES + b"\r\n--B--\r\n",
+                door="smtp",
+            )
+            read_raw_message(raw.pk)
+        return kept.order_by("pk").values_list("message_id", flat=True).first()
+
+
+def _messageattachment_id(cast: Cast) -> int:
+    from casewell.inbox.models import MessageAttachment
+
+    message_id = _message_id(cast)
+    with across_all_offices():
+        return MessageAttachment.all_offices.filter(
+            message_id=message_id, stored_file__isnull=False
+        ).order_by("pk").values_list("pk", flat=True).first()
 
 
 # One line per URL keyword whose record the cast does not already hold.
@@ -317,9 +339,10 @@ KWARG_MAKERS: dict[str, Callable[[Cast], object]] = {
     "permissionform_id": _people_record("permissionform"),
     "personmerge_id": _people_record("personmerge"),
     "rawmessage_id": _rawmessage_id,
-    "message_id": _message_id,
     "inboxaddress_id": _inboxaddress_id,
     "imapmailbox_id": _imapmailbox_id,
+    "message_id": _message_id,
+    "messageattachment_id": _messageattachment_id,
 }
 
 
