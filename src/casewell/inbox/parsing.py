@@ -441,7 +441,7 @@ def _walk(root: Message, reading: _Reading) -> None:
             actions, summary = summaries.summarise_delivery_status(_payload_bytes_of_status(part))
             reading.delivery_actions.extend(actions)
             if summary:
-                reading.summaries.append(summary)
+                reading.summaries.append(clean_text(summary))
             continue
         if part.is_multipart():
             payload = part.get_payload()
@@ -463,7 +463,7 @@ def _read_leaf(part: Message, content_type: str, reading: _Reading) -> None:
     elif content_type == "text/calendar":
         summary = summaries.summarise_calendar(_payload_bytes(part))
         if summary:
-            reading.summaries.append(summary)
+            reading.summaries.append(clean_text(summary))
         _attach(reading, part, _payload_bytes(part), content_type)
     elif content_type in ("text/rfc822-headers", "message/rfc822-headers"):
         enclosed = email.message_from_bytes(_payload_bytes(part), policy=policy.default)
