@@ -1,8 +1,14 @@
 import pytest
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from casewell.offices.models import User
 from casewell.testing.cast import Cast, make_cast
+
+# The property tests explore the same examples on every run, so a red run is one anyone can
+# repeat; a new finding becomes a plain test of its own (see the inbox parsing tests).
+hypothesis_settings.register_profile("casewell", derandomize=True, database=None)
+hypothesis_settings.load_profile("casewell")
 
 
 @pytest.fixture
