@@ -10,7 +10,7 @@ Domains add their routes in their own ``api.py`` as a ``Router``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
+from functools import cache, wraps
 from typing import Any
 
 from django.apps import apps
@@ -54,8 +54,12 @@ class PersonalToken(HttpBearer):
 personal_token = PersonalToken()
 
 
+@cache
 def _model_named(path_parameter: str) -> type[models.Model] | None:
-    """The office's model a ``<model>_id`` path parameter names (the URL convention)."""
+    """The office's model a ``<model>_id`` path parameter names (the URL convention).
+
+    Cached: every API call asks, and the models do not change while Casewell runs.
+    """
     wanted = path_parameter.removesuffix("_id")
     if wanted == path_parameter:
         return None
