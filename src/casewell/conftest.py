@@ -12,6 +12,13 @@ hypothesis_settings.load_profile("casewell")
 
 
 @pytest.fixture
+def data_folder(settings, tmp_path):
+    """Each test that stores files keeps them, encrypted, in a folder of its own."""
+    settings.DATA_DIR = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
 def cast(db) -> Cast:
     return make_cast()
 

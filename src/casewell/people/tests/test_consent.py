@@ -210,13 +210,6 @@ def test_adding_months_keeps_the_day_or_takes_the_months_last(cast):
     assert consent.add_months(date(2026, 11, 15), 3) == date(2027, 2, 15)
 
 
-@pytest.fixture
-def data_folder(settings, tmp_path):
-    """Uploaded scans are kept, encrypted, in a folder of this test's own."""
-    settings.DATA_DIR = tmp_path
-    return tmp_path
-
-
 def test_a_signed_scan_is_kept_encrypted_and_marks_the_form_signed(cast, harriet, data_folder):
     from casewell.files.services import read_bytes
     from casewell.files.testing import PDF_BYTES, pdf_upload

@@ -15,12 +15,7 @@ from casewell.offices.tokens import create_token
 from casewell.people import documents
 from casewell.people.models import PersonDocument
 
-
-@pytest.fixture(autouse=True)
-def data_folder(settings, tmp_path):
-    """Each test keeps its encrypted files in a folder of its own."""
-    settings.DATA_DIR = tmp_path
-    return tmp_path
+pytestmark = pytest.mark.usefixtures("data_folder")  # files in a folder of their own
 
 
 @pytest.fixture

@@ -22,11 +22,7 @@ from casewell.safety import evidence
 from casewell.safety.incidents import record_incident
 from casewell.timeline.services import add_document, add_note
 
-
-@pytest.fixture(autouse=True)
-def data_folder(settings, tmp_path):
-    settings.DATA_DIR = tmp_path
-    return tmp_path
+pytestmark = pytest.mark.usefixtures("data_folder")  # files in a folder of their own
 
 
 @pytest.fixture

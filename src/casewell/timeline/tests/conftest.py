@@ -10,10 +10,8 @@ from casewell.offices.tenancy import bind_office
 
 
 @pytest.fixture(autouse=True)
-def data_folder(settings, tmp_path):
-    """Each test keeps its encrypted files in a folder of its own."""
-    settings.DATA_DIR = tmp_path
-    return tmp_path
+def _files_in_a_folder_of_their_own(data_folder):
+    """Every test here stores files: each in its own folder (the shared data_folder)."""
 
 
 def open_a_case(user, summary: str = "Housing repairs outstanding"):
