@@ -26,6 +26,7 @@ from casewell.directory.api import router as directory_router
 from casewell.files.api import router as files_router
 from casewell.inbox.api import router as inbox_router
 from casewell.inbox.settings_api import router as inbox_settings_router
+from casewell.notify.api import router as notify_router
 from casewell.offices.api import router as offices_router
 from casewell.offices.models import User
 from casewell.offices.tenancy import bind_office
@@ -33,6 +34,7 @@ from casewell.offices.tokens import user_for_token
 from casewell.people.api import router as people_router
 from casewell.safety.api import router as safety_router
 from casewell.timeline.api import router as timeline_router
+from casewell.wellbeing.api import router as wellbeing_router
 
 _UNCHECKED = object()
 
@@ -131,6 +133,8 @@ api.add_router("/cases", cases_router)
 api.add_router("/timeline", timeline_router)
 api.add_router("/files", files_router)
 api.add_router("/safety", safety_router)
+api.add_router("/notifications", notify_router)
+api.add_router("/wellbeing", wellbeing_router)
 api.add_router("/inbox", inbox_router)
 api.add_router("/inbox/settings", inbox_settings_router)
 

@@ -172,6 +172,8 @@ INSTALLED_APPS = [
     "casewell.files",
     "casewell.safety",
     "casewell.inbox",
+    "casewell.notify",
+    "casewell.wellbeing",
     "casewell.jobs",
     "casewell.home",
 ]

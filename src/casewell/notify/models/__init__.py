@@ -1,0 +1,1 @@
+"""The notify models, one module per idea; each is imported here so Django finds it."""
