@@ -12,11 +12,6 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import pytest
-from allauth.mfa.totp.internal.auth import (
-    format_hotp_value,
-    hotp_value,
-    yield_hotp_counters_from_time,
-)
 from django.urls import reverse
 from playwright.sync_api import Locator, Page
 
@@ -25,10 +20,22 @@ from casewell.browser_tests.axe import describe_violations, run_axe
 P = TypeVar("P", bound="CasewellPage")
 
 
-def current_totp_code(secret: str) -> str:
-    """The code an authenticator app would show now."""
-    counters = list(yield_hotp_counters_from_time())
-    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
+def tab_to(page: Page, css: str | None = None, *, text: str | None = None, most: int = 150) -> None:
+    """Press Tab, as a keyboard user would, until focus is on the element matching ``css``,
+    or on the link, button or field whose words (hidden ones too) start with ``text``."""
+    assert (css is None) != (text is None), "Say where to go: css or text, not both"
+    for _ in range(most):
+        if page.evaluate(
+            """([css, text]) => {
+                 const here = document.activeElement;
+                 return css ? here.matches(css) : (here.textContent || "").trim().startsWith(text);
+               }""",
+            [css, text],
+        ):
+            return
+        page.keyboard.press("Tab")
+    where = page.evaluate("() => document.activeElement.outerHTML.slice(0, 200)")
+    pytest.fail(f"{most} presses of Tab never reached {css or repr(text)}; focus is on {where}")
 
 
 class Visitor:

@@ -6,25 +6,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page
 
-from casewell.browser_tests.pages import CasewellPage
+from casewell.browser_tests.pages import CasewellPage, tab_to
 from casewell.cases import services
 from casewell.cases.models import Category
 from casewell.offices.tenancy import bind_office
 from casewell.people.models import Person
 
 pytestmark = pytest.mark.browser
-
-
-def tab_to(page: Page, css: str, most: int = 120) -> None:
-    """Press Tab until the element matching css has focus, as a keyboard user would."""
-    for _ in range(most):
-        if page.evaluate("css => document.activeElement.matches(css)", css):
-            return
-        page.keyboard.press("Tab")
-    where = page.evaluate("() => document.activeElement.outerHTML.slice(0, 200)")
-    pytest.fail(f"{most} presses of Tab never reached {css}; focus is on {where}")
 
 
 class PersonPage(CasewellPage):

@@ -6,34 +6,14 @@ Every page on the way passes axe-core (Visitor.arrive checks each one).
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page
 
-from casewell.browser_tests.pages import CasewellPage
+from casewell.browser_tests.pages import CasewellPage, tab_to
 from casewell.directory.importing import SAMPLE, import_central_directory
 from casewell.directory.models import Contact
 from casewell.directory.services import add_organisation
 from casewell.offices.tenancy import bind_office
 
 pytestmark = pytest.mark.browser
-
-
-def tab_to(page: Page, css: str, most: int = 60) -> None:
-    """Press Tab until the element matching css has focus, as a keyboard user would."""
-    for _ in range(most):
-        if page.evaluate("css => document.activeElement.matches(css)", css):
-            return
-        page.keyboard.press("Tab")
-    pytest.fail(f"{most} presses of Tab never reached {css}")
-
-
-def tab_to_text(page: Page, text: str, most: int = 80) -> None:
-    """Press Tab until the link or button whose words start with ``text`` has focus."""
-    for _ in range(most):
-        shown = page.evaluate("() => (document.activeElement.textContent || '').trim()")
-        if shown.startswith(text):
-            return
-        page.keyboard.press("Tab")
-    pytest.fail(f"{most} presses of Tab never reached {text!r}")
 
 
 class DirectoryPage(CasewellPage):
@@ -56,7 +36,7 @@ class DirectoryPage(CasewellPage):
         return self.visitor.follow(lambda: self.page.keyboard.press("Enter"), DirectoryPage)
 
     def open(self, name: str) -> OrganisationPage:
-        tab_to_text(self.page, name)
+        tab_to(self.page, text=name)
         return self.visitor.follow(lambda: self.page.keyboard.press("Enter"), OrganisationPage)
 
 
@@ -72,7 +52,7 @@ class OrganisationPage(CasewellPage):
         return self.page.locator(".govuk-notification-banner").inner_text()
 
     def add_contact(self) -> ContactFormPage:
-        tab_to_text(self.page, "Add a contact")
+        tab_to(self.page, text="Add a contact")
         return self.visitor.follow(lambda: self.page.keyboard.press("Enter"), ContactFormPage)
 
 
@@ -169,7 +149,7 @@ def test_a_manager_overrides_a_central_entry_and_goes_back_with_the_keyboard(
 ):
     ben = signed_in(cast.ben)
     hotline = ben.open("/directory/central/dwp-mp-hotline/", OrganisationPage)
-    tab_to_text(hotline.page, "Override for your office")
+    tab_to(hotline.page, text="Override for your office")
     form = ben.follow(lambda: hotline.page.keyboard.press("Enter"), OrganisationFormPage)
     form.replace("name", "DWP MP hotline (Leeds team)")
     form.replace("phone", "0113 496 0777")
@@ -177,7 +157,7 @@ def test_a_manager_overrides_a_central_entry_and_goes_back_with_the_keyboard(
     assert ours.heading == "DWP MP hotline (Leeds team)"
     assert "Your office’s version of a central entry" in ours.main.inner_text()
 
-    tab_to_text(ours.page, "Go back to the central details")
+    tab_to(ours.page, text="Go back to the central details")
     back = ben.follow(lambda: ours.page.keyboard.press("Enter"), OrganisationPage)
     assert back.heading == "DWP MP hotline"
     assert "back to the central directory’s details" in back.banner

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from casewell.browser_tests.pages import CasewellPage, Visitor
-from casewell.browser_tests.test_safety import tab_to_text
+from casewell.browser_tests.pages import CasewellPage, Visitor, tab_to
 from casewell.inbox.models import Message
 from casewell.inbox.services import read_raw_message, receive_raw
 from casewell.offices.tenancy import bind_office
@@ -43,7 +42,7 @@ def test_a_caseworker_reads_a_message_and_asks_for_its_pictures_by_keyboard(cast
     assert "No heat since Monday." in text.inner_text()
     assert text.locator("img[src]").count() == 0 and text.locator("script").count() == 0
 
-    tab_to_text(page.page, "Show images from the internet")
+    tab_to(page.page, text="Show images from the internet")
     after = ada.follow(lambda: page.page.keyboard.press("Enter"), MessagePage)
     assert after.page.locator("iframe").get_attribute("src").endswith("?images=1")
     shown = after.page.frame_locator("iframe").locator("img")

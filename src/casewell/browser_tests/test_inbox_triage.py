@@ -4,10 +4,8 @@ case reference in the error summary, archive; every page passes axe."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page
 
-from casewell.browser_tests.pages import CasewellPage, Visitor
-from casewell.browser_tests.test_safety import tab_to_text
+from casewell.browser_tests.pages import CasewellPage, Visitor, tab_to
 from casewell.inbox.services import read_raw_message, receive_raw
 
 pytestmark = pytest.mark.browser
@@ -27,15 +25,6 @@ class OpenCasePage(CasewellPage):
         assert self.heading == "Open a case from a message", self.heading
 
 
-def tab_to_field(page: Page, id_prefix: str, most: int = 80) -> None:
-    """Press Tab until a field whose id starts with ``id_prefix`` has focus."""
-    for _ in range(most):
-        if page.evaluate("() => document.activeElement.id || ''").startswith(id_prefix):
-            return
-        page.keyboard.press("Tab")
-    pytest.fail(f"{most} presses of Tab never reached a field {id_prefix!r}")
-
-
 def letter(cast, subject: str) -> None:
     raw = receive_raw(
         cast.north,
@@ -53,32 +42,32 @@ def test_a_caseworker_triages_the_inbox_with_the_keyboard(cast, signed_in):
     assert page.heading == "To triage (1)"
     assert "Broken boiler" in page.main.inner_text()
 
-    tab_to_text(page.page, "Assign message")  # "Me" is chosen in the list before it
+    tab_to(page.page, text="Assign message")  # "Me" is chosen in the list before it
     page = ada.follow(lambda: page.page.keyboard.press("Enter"), InboxPage)
     assert page.heading == "To triage (0)"
 
     page = ada.open("/inbox/mine/", InboxPage)
     assert page.heading == "Assigned to me (1)"
-    tab_to_field(page.page, "reference-")
+    tab_to(page.page, "[id^='reference-']")
     page.page.keyboard.type("NR-1999-00001")
-    tab_to_text(page.page, "Put on case")
+    tab_to(page.page, text="Put on case")
     page = ada.follow(lambda: page.page.keyboard.press("Enter"), InboxPage)
     assert "No case NR-1999-00001 was found" in page.page.locator(
         ".govuk-error-summary"
     ).inner_text()
 
-    tab_to_text(page.page, "Archive")
+    tab_to(page.page, text="Archive")
     page = ada.follow(lambda: page.page.keyboard.press("Enter"), InboxPage)
     assert page.heading == "Assigned to me (0)"
 
     # Open a case from a new letter: the category is confirmed by the user, by keyboard.
     letter(cast, "Noisy neighbours")
     page = ada.open("/inbox/", InboxPage)
-    tab_to_text(page.page, "Open a case")
+    tab_to(page.page, text="Open a case")
     form = ada.follow(lambda: page.page.keyboard.press("Enter"), OpenCasePage)
-    tab_to_field(form.page, "category")
+    tab_to(form.page, "#category")
     form.page.keyboard.press("ArrowDown")
-    tab_to_text(form.page, "Open the case")
+    tab_to(form.page, text="Open the case")
     page = ada.follow(lambda: form.page.keyboard.press("Enter"), InboxPage)
     assert page.heading == "To triage (0)"
     assert "opened from the message" in page.page.content()

@@ -1,8 +1,9 @@
 import pytest
 from playwright.sync_api import Page
 
-from casewell.browser_tests.pages import HomePage, SecondFactorPage, SignInPage, current_totp_code
+from casewell.browser_tests.pages import HomePage, SecondFactorPage, SignInPage, tab_to
 from casewell.testing.cast import PASSWORD
+from casewell.testing.totp import totp_code
 
 pytestmark = pytest.mark.browser
 
@@ -13,15 +14,6 @@ def focused(page: Page) -> dict[str, str]:
                    return {tag: e.tagName.toLowerCase(), id: e.id, name: e.name || "",
                            classes: e.className || "", text: (e.innerText || "").trim()}; }"""
     )
-
-
-def tab_until(page: Page, css: str, most: int = 15) -> None:
-    """Press Tab until the element matching css has focus, as a keyboard user would."""
-    for _ in range(most):
-        if page.evaluate("css => document.activeElement.matches(css)", css):
-            return
-        page.keyboard.press("Tab")
-    pytest.fail(f"{most} presses of Tab never reached {css}; focus ended on {focused(page)}")
 
 
 def test_the_first_tab_reaches_the_skip_link_and_enter_moves_focus_to_the_main_content(
@@ -45,7 +37,7 @@ def test_focus_is_visible_on_links_and_buttons(cast, signed_in):
     home = signed_in(cast.ada).open("/", HomePage)
     page = home.page
 
-    tab_until(page, "button.casewell-link-button")
+    tab_to(page, "button.casewell-link-button", most=15)
     outline = page.evaluate(
         """() => { const style = getComputedStyle(document.activeElement);
                    return {outline: style.outlineStyle, background: style.backgroundColor,
@@ -62,14 +54,14 @@ def test_signing_in_works_with_the_keyboard_alone(cast, visitor):
 
     page.keyboard.press("Tab")
     assert "govuk-skip-link" in focused(page)["classes"]
-    tab_until(page, "input[name=login]")
+    tab_to(page, "input[name=login]", most=15)
     page.keyboard.type(cast.ben.email)
-    tab_until(page, "input[name=password]")
+    tab_to(page, "input[name=password]", most=15)
     page.keyboard.type(PASSWORD)
     second_factor = visitor.follow(lambda: page.keyboard.press("Enter"), SecondFactorPage)
 
-    tab_until(second_factor.page, "input[name=code]")
-    second_factor.page.keyboard.type(current_totp_code(cast.totp_secret(cast.ben)))
+    tab_to(second_factor.page, "input[name=code]", most=15)
+    second_factor.page.keyboard.type(totp_code(cast.totp_secret(cast.ben)))
     home = visitor.follow(lambda: second_factor.page.keyboard.press("Enter"), HomePage)
 
     assert home.signed_in_person == "Ben Okafor"

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from casewell.browser_tests.pages import CasewellPage, Visitor
-from casewell.browser_tests.test_safety import tab_to, tab_to_text
+from casewell.browser_tests.pages import CasewellPage, Visitor, tab_to
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +39,7 @@ def test_a_manager_adds_an_address_and_a_mailbox_with_the_keyboard(cast, signed_
     added = ben.follow(lambda: again.page.keyboard.press("Enter"), MailInPage)
     assert "casework@northridge.example" in added.main.inner_text()
 
-    tab_to_text(added.page, "Add an IMAP mailbox")
+    tab_to(added.page, text="Add an IMAP mailbox")
     new = ben.follow(lambda: added.page.keyboard.press("Enter"), NewMailboxPage)
     for name, typed in [
         ("label", "Casework inbox"), ("host", "imap.northridge.example"),

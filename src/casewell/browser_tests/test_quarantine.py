@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from casewell.browser_tests.pages import CasewellPage, Visitor
-from casewell.browser_tests.test_safety import tab_to_text
+from casewell.browser_tests.pages import CasewellPage, Visitor, tab_to
 from casewell.inbox.services import read_raw_message, receive_raw
 
 pytestmark = pytest.mark.browser
@@ -27,7 +26,7 @@ def test_a_manager_retries_quarantined_mail_with_the_keyboard(cast, signed_in):
     listed = page.main.inner_text()
     assert "scan.eml" in listed and "it has no headers" in listed
 
-    tab_to_text(page.page, "Retry")
+    tab_to(page.page, text="Retry")
     after = ben.follow(lambda: page.page.keyboard.press("Enter"), QuarantinePage)
     assert "will be read again" in after.page.content()
     ben.assert_every_page_was_checked()

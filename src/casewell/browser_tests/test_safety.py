@@ -7,34 +7,14 @@ A 375 by 667 viewport (a small phone); every page on the way passes axe-core
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page
 
-from casewell.browser_tests.pages import CasewellPage, Visitor
+from casewell.browser_tests.pages import CasewellPage, Visitor, tab_to
 from casewell.offices.tenancy import across_all_offices
 from casewell.safety.models import LoneWorkingSession
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 375, "height": 667}
-
-
-def tab_to(page: Page, css: str, most: int = 80) -> None:
-    """Press Tab until the element matching css has focus, as a keyboard user would."""
-    for _ in range(most):
-        if page.evaluate("css => document.activeElement.matches(css)", css):
-            return
-        page.keyboard.press("Tab")
-    pytest.fail(f"{most} presses of Tab never reached {css}")
-
-
-def tab_to_text(page: Page, text: str, most: int = 80) -> None:
-    """Press Tab until the link or button whose words start with ``text`` has focus."""
-    for _ in range(most):
-        shown = page.evaluate("() => (document.activeElement.textContent || '').trim()")
-        if shown.startswith(text):
-            return
-        page.keyboard.press("Tab")
-    pytest.fail(f"{most} presses of Tab never reached {text!r}")
 
 
 class PhonePage(CasewellPage):
@@ -54,7 +34,7 @@ class LoneWorkingPage(PhonePage):
         assert self.heading == "Lone working", self.heading
 
     def start(self) -> StartPage:
-        tab_to_text(self.page, "Start a session")
+        tab_to(self.page, text="Start a session")
         return self.visitor.follow(lambda: self.page.keyboard.press("Enter"), StartPage)
 
 
@@ -88,11 +68,11 @@ class SessionPage(PhonePage):
         assert self.heading == "Your session", self.heading
 
     def check_in(self) -> SessionPage:
-        tab_to_text(self.page, "Check in: I am safe")
+        tab_to(self.page, text="Check in: I am safe")
         return self.visitor.follow(lambda: self.page.keyboard.press("Enter"), SessionPage)
 
     def end(self) -> EndPage:
-        tab_to_text(self.page, "End session")
+        tab_to(self.page, text="End session")
         return self.visitor.follow(lambda: self.page.keyboard.press("Enter"), EndPage)
 
 
@@ -102,7 +82,7 @@ class EndPage(PhonePage):
         assert self.heading == "End your session", self.heading
 
     def confirm(self) -> LoneWorkingPage:
-        tab_to_text(self.page, "End session: I am safe")
+        tab_to(self.page, text="End session: I am safe")
         return self.visitor.follow(lambda: self.page.keyboard.press("Enter"), LoneWorkingPage)
 
 

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from casewell.browser_tests.pages import Visitor
-from casewell.browser_tests.test_safety import PHONE, PhonePage, tab_to, tab_to_text
+from casewell.browser_tests.pages import Visitor, tab_to
+from casewell.browser_tests.test_safety import PHONE, PhonePage
 from casewell.cases.models import Category
 from casewell.cases.services import open_case
 from casewell.offices.tenancy import across_all_offices, bind_office
@@ -33,7 +33,7 @@ def phone(visitor: Visitor) -> Visitor:
 
 
 def press_button(visitor: Visitor, words: str) -> AnyPhonePage:
-    tab_to_text(visitor.page, words)
+    tab_to(visitor.page, text=words)
     return visitor.follow(lambda: visitor.page.keyboard.press("Enter"), AnyPhonePage)
 
 

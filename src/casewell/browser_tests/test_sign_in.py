@@ -4,11 +4,11 @@ from casewell.browser_tests.pages import (
     EnrolSecondFactorPage,
     HomePage,
     SignInPage,
-    current_totp_code,
 )
 from casewell.offices.models import Role
 from casewell.offices.services import add_staff_member
 from casewell.testing.cast import PASSWORD
+from casewell.testing.totp import totp_code
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +17,7 @@ def test_signing_in_with_password_and_authenticator_code_reaches_the_home_page(c
     sign_in = visitor.open("/accounts/login/", SignInPage)
 
     second_factor = sign_in.sign_in(cast.ada.email, PASSWORD)
-    home = second_factor.enter_code(current_totp_code(cast.totp_secret(cast.ada)))
+    home = second_factor.enter_code(totp_code(cast.totp_secret(cast.ada)))
 
     assert home.signed_in_person == "Ada Lovelace"
     assert home.office_name == "North Ridge constituency office"

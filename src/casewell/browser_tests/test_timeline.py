@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page
 
-from casewell.browser_tests.pages import CasewellPage, Visitor
+from casewell.browser_tests.pages import CasewellPage, Visitor, tab_to
 from casewell.cases.models import Category
 from casewell.cases.services import open_case
 from casewell.files.testing import PDF_BYTES, PROGRAM_BYTES
@@ -13,24 +12,6 @@ from casewell.offices.tenancy import bind_office
 from casewell.timeline.services import add_note
 
 pytestmark = pytest.mark.browser
-
-
-def tab_to(page: Page, css: str, most: int = 60) -> None:
-    """Press Tab until the element matching css has focus, as a keyboard user would."""
-    for _ in range(most):
-        if page.evaluate("css => document.activeElement.matches(css)", css):
-            return
-        page.keyboard.press("Tab")
-    pytest.fail(f"{most} presses of Tab never reached {css}")
-
-
-def tab_to_link(page: Page, text: str, most: int = 60) -> None:
-    """Press Tab until the link or button reading ``text`` has focus."""
-    for _ in range(most):
-        if page.evaluate("() => (document.activeElement.innerText || '').trim()") == text:
-            return
-        page.keyboard.press("Tab")
-    pytest.fail(f"{most} presses of Tab never reached {text!r}")
 
 
 class TimelinePage(CasewellPage):
@@ -45,7 +26,7 @@ class TimelinePage(CasewellPage):
         ]
 
     def go_to(self, link_text: str, expect: type[CasewellPage]) -> CasewellPage:
-        tab_to_link(self.page, link_text)
+        tab_to(self.page, text=link_text)
         return self.visitor.follow(lambda: self.page.keyboard.press("Enter"), expect)
 
 
@@ -123,7 +104,7 @@ def test_a_sensitive_note_opens_in_place_with_the_keyboard(cast, signed_in, damp
     ben: Visitor = signed_in(cast.ben)
     timeline = ben.open(f"/timeline/case/{damp_case.pk}/", TimelinePage)
     assert "Harriet disclosed a threat." not in timeline.main.inner_text()
-    tab_to_link(timeline.page, "Sensitive note — show")
+    tab_to(timeline.page, text="Sensitive note — show")
     timeline.page.keyboard.press("Enter")
     timeline.page.get_by_test_id("entry-text").wait_for()
     assert "Harriet disclosed a threat." in timeline.main.inner_text()
