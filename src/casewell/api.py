@@ -26,6 +26,7 @@ from casewell.directory.api import router as directory_router
 from casewell.files.api import router as files_router
 from casewell.inbox.api import router as inbox_router
 from casewell.inbox.settings_api import router as inbox_settings_router
+from casewell.inbox.triage_api import router as inbox_triage_router
 from casewell.notify.api import router as notify_router
 from casewell.offices.api import router as offices_router
 from casewell.offices.models import User
@@ -136,6 +137,7 @@ api.add_router("/safety", safety_router)
 api.add_router("/notifications", notify_router)
 api.add_router("/wellbeing", wellbeing_router)
 api.add_router("/inbox", inbox_router)
+api.add_router("/inbox", inbox_triage_router)
 api.add_router("/inbox/settings", inbox_settings_router)
 
 

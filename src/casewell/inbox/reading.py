@@ -2,6 +2,7 @@
 
 Pages and the API call these. A message is the office's to read unless it sits on a case
 the reader may not see (another office's, or restricted) — then it does not exist (404).
+An intern reads only messages assigned to them or on a case they may see.
 Mail from a person whose contact is routed to a designated handler is shown to everyone
 but the handler and managers only as "Handled by <name>", without its content.
 """
@@ -17,6 +18,7 @@ from django.http import Http404
 
 from casewell.files.services import read_bytes
 from casewell.inbox.models import Message, MessageAttachment
+from casewell.inbox.triage import is_intern_only
 from casewell.offices.audit import log_sensitive_read
 from casewell.offices.models import User
 from casewell.offices.permissions import may_see
@@ -56,6 +58,10 @@ def _message_for(user: User, message_id: object) -> Message:
     if message is None or not may_see(user, message):
         raise Http404("No message found.")
     if message.case is not None and not may_see(user, message.case):
+        raise Http404("No message found.")
+    # As in the triage lists: an intern reads what is assigned to them, or is on a case
+    # they may see, and nothing else of the office's mail.
+    if message.case is None and is_intern_only(user) and message.assignee_id != user.pk:
         raise Http404("No message found.")
     return message
 

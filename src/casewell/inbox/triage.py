@@ -36,7 +36,7 @@ def _require_staff(user: User) -> None:
         raise PermissionDenied("This account cannot work on the inbox.")
 
 
-def _is_intern_only(user: User) -> bool:
+def is_intern_only(user: User) -> bool:
     """An intern (with no other role) sees only what has been assigned to them."""
     return user.has_role(Role.INTERN) and not (user.roles - {Role.INTERN})
 
@@ -44,7 +44,7 @@ def _is_intern_only(user: User) -> bool:
 def _visible(user: User) -> QuerySet[Message]:
     """The messages of the user's office the user may see. Requires the office bound."""
     messages = Message.objects.all()
-    if _is_intern_only(user):
+    if is_intern_only(user):
         messages = messages.filter(assignee_id=user.pk)
     return messages
 
@@ -129,7 +129,7 @@ def get_message_for(user: User, message_id: Any, *, channel: str = "page") -> Me
     _require_staff(user)
     with bind_office(user.office, actor=user):
         message = get_for(user, Message, message_id, channel=channel)
-        if _is_intern_only(user) and message.assignee_id != user.pk:
+        if is_intern_only(user) and message.assignee_id != user.pk:
             raise Http404("No message found.")
     return message
 
@@ -153,7 +153,7 @@ def _require_open(message: Message) -> None:
 def assign(user: User, message: Message, assignee: User | int | str | None) -> Message:
     """Assign the message to a member of the office's staff. Interns cannot reassign."""
     _require_staff(user)
-    if _is_intern_only(user):
+    if is_intern_only(user):
         raise PermissionDenied("Interns cannot assign messages.")
     _require_open(message)
     if assignee in (None, ""):
@@ -177,7 +177,7 @@ def assign(user: User, message: Message, assignee: User | int | str | None) -> M
 def archive(user: User, message: Message) -> Message:
     """Archive the message: it leaves every triage list but is kept."""
     _require_staff(user)
-    if _is_intern_only(user) and message.assignee_id != user.pk:
+    if is_intern_only(user) and message.assignee_id != user.pk:
         raise PermissionDenied("Interns archive only messages assigned to them.")
     _require_open(message)
     message.state = MessageState.ARCHIVED

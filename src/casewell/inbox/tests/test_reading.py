@@ -226,3 +226,16 @@ def test_queries_do_not_grow_with_attachments(cast, client_for, message):
     reads = [q for q in one.captured_queries if "casewell.office_id" not in q["sql"]
              and not q["sql"].startswith(("SAVEPOINT", "RELEASE", "ROLLBACK"))]
     assert len(reads) <= 12, [q["sql"][:80] for q in reads]
+
+
+def test_an_intern_reads_only_what_is_assigned_to_them_or_on_a_case_they_may_see(
+    cast, client_for, message
+):
+    from casewell.inbox import triage
+
+    ivy = client_for(cast.ivy)
+    assert _page(ivy, message).status_code == 404
+    assert _frame(ivy, message).status_code == 404
+    triage.assign(cast.ben, message, cast.ivy)
+    assert _page(ivy, message).status_code == 200
+    assert _frame(ivy, message).status_code == 200
