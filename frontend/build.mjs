@@ -27,7 +27,7 @@ const result = sass.compile(join(project, "frontend", "casewell.scss"), {
   },
 });
 writeFileSync(join(output, "casewell.css"), result.css);
-for (const file of ["casewell.js", "favicon.svg"]) {
+for (const file of ["casewell.js", "triage-shortcuts.js", "favicon.svg"]) {
   copyFileSync(join(project, "frontend", file), join(output, file));
 }
-console.log(`Built ${join("build", "static", "casewell")}: casewell.css (${result.css.length} bytes), casewell.js, favicon.svg`);
+console.log(`Built ${join("build", "static", "casewell")}: casewell.css (${result.css.length} bytes), casewell.js, triage-shortcuts.js, favicon.svg`);

@@ -3,6 +3,7 @@
 import { initAll as initGovukFrontend } from "../govuk/govuk-frontend.min.js";
 import { initAll as initMojFrontend } from "../moj/moj-frontend.min.js";
 import htmx from "../htmx/htmx.esm.js";
+import { addTriageShortcuts } from "./triage-shortcuts.js";
 
 // GOV.UK Frontend's template does this with an inline script, which our
 // Content-Security-Policy forbids; a module script runs before first paint of content.
@@ -20,6 +21,8 @@ document.body.addEventListener("htmx:load", (event) => {
 });
 
 window.htmx = htmx;
+
+addTriageShortcuts();
 
 // Case lists: a "select all" box for the bulk actions. Added only when scripts run;
 // without them each case is ticked on its own.

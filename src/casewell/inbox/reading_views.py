@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from casewell.files.services import file_response
-from casewell.inbox import reading
+from casewell.inbox import reading, triage
 
 
 def _wants_images(request: HttpRequest) -> bool:
@@ -30,6 +30,9 @@ def message(request: HttpRequest, message_id: int) -> HttpResponse:
         "images": _wants_images(request),
         "remote_images": shown.may_read and reading.has_remote_images(body.html_body),
         "attachments": [(a, reading.kind_of(a)) for a in shown.attachments if not a.is_inline],
+        # Assigning to oneself from here; interns cannot assign (see ``triage.assign``).
+        "may_assign_to_me": body.assignee_id != request.user.pk
+        and not triage.is_intern_only(request.user),
     }
     return render(request, "inbox/message.html", context)
 

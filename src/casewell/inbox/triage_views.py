@@ -62,8 +62,10 @@ def all_assigned(request: HttpRequest) -> HttpResponse:
     return _list(request, "assigned")
 
 
-def _back(request: HttpRequest) -> HttpResponse:
+def _back(request: HttpRequest, message_id: int) -> HttpResponse:
     view = request.POST.get("view")
+    if view == "message":  # acted on from the message's own page
+        return redirect("inbox:message", message_id=message_id)
     return redirect(f"inbox:{view}" if view in triage.VIEWS else "inbox:triage")
 
 
@@ -81,7 +83,7 @@ def _act(request: HttpRequest, message_id: int, action, done: str) -> HttpRespon
         request.session["inbox_triage_errors"] = [{"field": "", "text": str(error)}]
     else:
         messages.success(request, done.format(subject=message.subject or "(no subject)"))
-    return _back(request)
+    return _back(request, message_id)
 
 
 @login_required

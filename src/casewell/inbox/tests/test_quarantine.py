@@ -3,25 +3,12 @@ nobody else does, and South never sees North's."""
 
 from __future__ import annotations
 
-import pytest
-from django.test import Client
-
 from casewell.inbox import services
 from casewell.inbox.models import Message, RawMessage, RawState
 from casewell.inbox.tests.mail import simple
 from casewell.jobs.testing import run_queued_tasks
 from casewell.offices.models import AuditEntry
 from casewell.offices.tenancy import bind_office
-from casewell.offices.tokens import create_token
-
-
-@pytest.fixture
-def api_as():
-    def client(user) -> Client:  # noqa: ANN001
-        _record, token = create_token(user, "Quarantine")
-        return Client(headers={"Authorization": f"Bearer {token}"})
-
-    return client
 
 
 def quarantined_message(cast, settings) -> RawMessage:  # noqa: ANN001

@@ -280,3 +280,50 @@ def test_opening_a_case_without_summary_or_category_is_refused_naming_each_field
     south = stored_message(cast.south)
     south_url = reverse("inbox:open_case", kwargs={"message_id": south.pk})
     assert client_for(cast.ada).get(south_url).status_code == 404
+
+
+def test_the_keyboard_help_lists_every_single_key_and_a_way_to_turn_them_off(cast, client_for):
+    stored_message(cast.north)
+    page = client_for(cast.ada).get(reverse("inbox:triage")).content.decode()
+    panel = page.split('id="inbox-shortcuts" data-casewell-shortcuts>', 1)[1]
+    panel = panel.split("</details>", 1)[0]
+    for key, action in (("j", "Next message"), ("k", "Previous message"),
+                        ("o", "Open the message"), ("a", "Assign the message to me"),
+                        ("e", "Archive the message"), ("?", "Show this list")):
+        assert f"<kbd>{key}</kbd>" in panel and action in panel
+    assert 'id="inbox-shortcuts-on"' in panel and "Use single-key shortcuts" in panel
+    # Each control the keys use is marked for the script, once per listed message.
+    rows = page.count("data-triage-row")
+    assert rows == 1
+    for marker in ("data-triage-open", "data-triage-assign", "data-triage-archive"):
+        assert page.count(marker) == rows
+
+
+def test_a_message_is_assigned_to_me_or_archived_from_its_own_page(cast, client_for):
+    message = stored_message(cast.north)
+    url = reverse("inbox:message", kwargs={"message_id": message.pk})
+    client = client_for(cast.ada)
+    page = client.get(url).content.decode()
+    assert "Assign to me" in page and "data-triage-archive" in page
+    response = client.post(
+        reverse("inbox:assign", kwargs={"message_id": message.pk}),
+        {"assignee": "me", "view": "message"},
+    )
+    assert response.status_code == 302 and response["Location"] == url
+    assert fresh(message).assignee == cast.ada
+    page = client.get(url).content.decode()
+    assert "Message assigned." in page and "Assign to me" not in page
+    response = client.post(
+        reverse("inbox:archive", kwargs={"message_id": message.pk}), {"view": "triage"}
+    )
+    assert response["Location"] == reverse("inbox:triage")
+    assert "data-triage-archive" not in client.get(url).content.decode()
+
+
+def test_an_intern_is_not_offered_assigning_on_a_message_page(cast, client_for):
+    message = stored_message(cast.north)
+    triage.assign(cast.ben, message, cast.ivy)
+    page = client_for(cast.ivy).get(
+        reverse("inbox:message", kwargs={"message_id": message.pk})
+    ).content.decode()
+    assert "Assign to me" not in page and "data-triage-archive" in page

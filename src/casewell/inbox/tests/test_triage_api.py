@@ -14,20 +14,10 @@ from casewell.inbox.models import Message, MessageState
 from casewell.inbox.tests.placing_mail import stored_message
 from casewell.offices.models import AccessLogEntry, AuditEntry
 from casewell.offices.tenancy import bind_office
-from casewell.offices.tokens import create_token
 from casewell.people.services import PersonDetails, create_person
 from casewell.safety import handlers
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def api_as():
-    def client(user) -> Client:  # noqa: ANN001
-        _record, token = create_token(user, "Triage")
-        return Client(headers={"Authorization": f"Bearer {token}"})
-
-    return client
 
 
 def post(client: Client, path: str, body: dict | None = None):  # noqa: ANN201
