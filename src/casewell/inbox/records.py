@@ -3,7 +3,8 @@ the address replies should go to, the messages a person sent, the files a messag
 and whether something else holds a message (evidence of an incident, say).
 
 A message can be deleted only after asking ``hold_reason``: no deletion path exists
-yet, so a delete signal refuses a held message (or its raw mail) whatever asks.
+yet, so a delete signal refuses a held message whatever asks (its raw mail cannot go
+before it).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from django.db.models.signals import pre_delete
 
-from casewell.inbox.models import InboxAddress, Message, MessageAttachment, RawMessage
+from casewell.inbox.models import InboxAddress, Message, MessageAttachment
 from casewell.offices.models import User
 from casewell.offices.permissions import may_see
 
@@ -47,17 +48,9 @@ def _refuse_held_message(sender: Any, instance: Message, **_: Any) -> None:
         raise MessageOnHold(f"{instance} is kept: {reason}")
 
 
-def _refuse_held_raw(sender: Any, instance: RawMessage, **_: Any) -> None:
-    message_id = Message.objects.filter(raw_id=instance.pk).values_list("pk", flat=True).first()
-    if message_id is not None:
-        reason = hold_reason(message_id)
-        if reason:
-            raise MessageOnHold(f"The mail as received is kept: {reason}")
-
-
 def connect_hold_signals() -> None:
+    # Its raw mail is PROTECTed by the message, so holding the message holds that too.
     pre_delete.connect(_refuse_held_message, sender=Message, dispatch_uid="inbox-message-hold")
-    pre_delete.connect(_refuse_held_raw, sender=RawMessage, dispatch_uid="inbox-raw-hold")
 
 
 def reply_address(office_id: int) -> str:
