@@ -52,6 +52,7 @@ from casewell.cases.references import format_reference, next_case_number, year_o
 from casewell.cases.working_days import add_working_days
 from casewell.directory.models import Organisation
 from casewell.directory.services import organisation_for_case
+from casewell.offices.audit import record_event
 from casewell.offices.models import Office, Role, Team, TeamMembership, User
 from casewell.offices.permissions import get_for, is_manager, may_see
 from casewell.offices.tenancy import bind_office, current_actor
@@ -572,6 +573,21 @@ def assign_case(
         if errors:
             raise ValidationError(errors)
         case.save()
+    return case
+
+
+def hand_case_to(case: Case, assignee: User, *, because: str) -> Case:
+    """Give the case to ``assignee`` because an office rule says so (a person's contact routed
+    to one designated handler), whoever set it off: their role does not matter, the rule's
+    maker (a manager) decided. Requires ``assignee`` active staff of the case's office and
+    the office bound. Causes the assignment (audited) and an audit event saying why."""
+    if assignee.office_id != case.office_id or not assignee.is_active:
+        raise ValidationError({"assignee": "Choose a member of staff from this office."})
+    case = _fresh(case)
+    if case.assignee_id != assignee.pk:
+        case.assignee = assignee
+        case.save()
+        record_event(case.office_id, "cases.handed", subject=case, detail=because[:500])
     return case
 
 

@@ -27,6 +27,7 @@ from casewell.inbox import threading as threads
 from casewell.inbox.models import Message, MessageKind, MessageState
 from casewell.offices.tenancy import bind_office, current_office_id, is_across_all_offices
 from casewell.safety.handlers import designated_handler_for
+from casewell.safety.texts import answer_reminder_reply
 
 
 @contextmanager
@@ -47,6 +48,8 @@ def place(message: Message) -> None:
     """
     changed: list[str] = []
     with _working_for(message.office_id):
+        if message.state == MessageState.TRIAGE and _taken_as_check_in(message):
+            return
         office = queries.office_facts(message.office_id)
         if message.case_id is None:
             thread = threads.find_thread(message, office.reference_prefix)
@@ -79,3 +82,18 @@ def place(message: Message) -> None:
                     changed.append("state")
         if changed:
             message.save(update_fields=changed)
+
+
+def _taken_as_check_in(message: Message) -> bool:
+    """A worker's reply to a lone-working check-in reminder is a check-in, not mail to triage."""
+    answered = answer_reminder_reply(
+        message.office_id, sender=message.from_address, subject=message.subject,
+        in_reply_to=message.in_reply_to, references=message.references, text=message.text_body,
+        message_id=message.message_id, automatic=message.kind != MessageKind.MESSAGE,
+    )  # fmt: skip
+    if answered is None:
+        return False
+    message.state = MessageState.ARCHIVED
+    message.parse_notes = [*message.parse_notes, "A reply to a check-in reminder: a check-in."]
+    message.save(update_fields=["state", "parse_notes"])
+    return True

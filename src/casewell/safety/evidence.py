@@ -7,10 +7,10 @@ that still has its row, and the links' PROTECT foreign keys stop a timeline entr
 file from going in a cascade (a case deleted, say). A timeline entry's attachments are
 held with it.
 
-**Messages (extension point).** When the inbox lands, a message is linked with
-``link_source(user, incident, "inbox.Message:<id>")`` and the inbox asks
-``source_hold_reason("inbox.Message:<id>")`` before any deletion of it, refusing with
-the reason given. Its stored raw bytes are held by linking their stored file too.
+**Messages.** ``link_message`` keeps an inbox message as evidence (its link names it
+``"inbox.Message:<id>"``). The inbox asks ``message_hold_reason`` before deleting a
+message or its raw mail (``inbox.records``), and ``hold_reason`` answers for the stored
+files of a held message (its raw mail and attachments) as for any linked file.
 """
 
 from __future__ import annotations
@@ -22,13 +22,16 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from casewell.files.models import StoredFile
+from casewell.inbox import records as inbox_records
 from casewell.offices.models import User
 from casewell.offices.permissions import get_for, is_manager, may_see
-from casewell.offices.tenancy import bind_office
+from casewell.offices.tenancy import across_all_offices, bind_office
 from casewell.safety.models import EvidenceLink, Incident
 from casewell.timeline.models import TimelineAttachment, TimelineEntry
 
 LINKABLE_ENTRIES = 50
+LINKABLE_MESSAGES = 50
+MESSAGE = "inbox.Message:"
 
 
 def _reason(link: EvidenceLink) -> str:
@@ -36,15 +39,26 @@ def _reason(link: EvidenceLink) -> str:
 
 
 def hold_reason(stored_file: StoredFile) -> str | None:
-    """Why the file is held (linked itself, or attached to a linked entry), or None."""
+    """Why the file is held (linked itself, attached to a linked entry, or the raw mail or an
+    attachment of a linked message), or None."""
     entries = TimelineAttachment.objects.filter(stored_file_id=stored_file.pk).values("entry_id")
-    link = (
-        EvidenceLink.objects.filter(
-            Q(stored_file_id=stored_file.pk) | Q(timeline_entry__in=entries)
+    held = Q(stored_file_id=stored_file.pk) | Q(timeline_entry__in=entries)
+    message_id = inbox_records.message_keeping_file(stored_file.pk)
+    if message_id is not None:
+        held |= Q(source=f"{MESSAGE}{message_id}")
+    link = EvidenceLink.objects.filter(held).select_related("incident").first()
+    return _reason(link) if link is not None else None
+
+
+def message_hold_reason(message_id: int) -> str | None:
+    """Why the inbox message is held, or None. Asked before any deletion of it: it looks
+    across offices, so a deletion with no office bound is refused too, never let through."""
+    with across_all_offices():
+        link = (
+            EvidenceLink.all_offices.filter(source=f"{MESSAGE}{message_id}")
+            .select_related("incident")
+            .first()
         )
-        .select_related("incident")
-        .first()
-    )
     return _reason(link) if link is not None else None
 
 
@@ -138,6 +152,79 @@ def link_source(user: User, incident: Incident, source: str, *, note: str = "") 
         return EvidenceLink.objects.create(
             incident=incident, source=source, note=note.strip()[:300], linked_by=user
         )
+
+
+def linkable_messages(user: User, incident: Incident) -> list[Any]:
+    """Recent inbox messages from the person the incident came from, that the user may read
+    and that are not yet evidence of it: what the incident page offers to link."""
+    if incident.person_id is None:
+        return []
+    linked = set(
+        EvidenceLink.objects.filter(incident=incident, source__startswith=MESSAGE).values_list(
+            "source", flat=True
+        )
+    )
+    offered = inbox_records.messages_from(user, incident.person_id, limit=LINKABLE_MESSAGES)
+    return [message for message in offered if f"{MESSAGE}{message.pk}" not in linked]
+
+
+def link_message(
+    user: User, incident: Incident, message_id: Any, *, note: str = ""
+) -> EvidenceLink:
+    """Keep an inbox message (with its raw mail and attachments) as evidence of the incident.
+
+    Requires a manager or whoever recorded the incident, and a message of the office that
+    the user may read (one routed to a designated handler: the handler or a manager).
+    Causes the link, which holds the message and its files from deletion, and an audit entry.
+    """
+    if not may_link(user, incident):
+        raise PermissionDenied("Only managers and whoever recorded it can add evidence.")
+    try:
+        wanted = int(str(message_id).strip())
+    except ValueError:
+        wanted = None
+    message = inbox_records.message_for(user, wanted) if wanted is not None else None
+    if message is None:
+        raise ValidationError({"message": "That message was not found in your inbox"})
+    source = f"{MESSAGE}{message.pk}"
+    with bind_office(user.office, actor=user), transaction.atomic():
+        if EvidenceLink.objects.filter(incident=incident, source=source).exists():
+            raise ValidationError({"message": "This message is already evidence of the incident"})
+        return EvidenceLink.objects.create(
+            incident=incident, source=source, note=note.strip()[:300], linked_by=user
+        )
+
+
+def record_threatening_message(user: User, message_id: Any, **details: Any) -> Incident:
+    """Record an incident from an inbox message and keep the message as its evidence, together
+    or not at all. Requires what ``incidents.record_incident`` and ``link_message`` require."""
+    from casewell.safety.incidents import record_incident
+
+    with transaction.atomic():
+        incident = record_incident(user, **details)
+        link_message(user, incident, message_id)
+    return incident
+
+
+def incidents_to_add_to(user: User, person_id: int | None) -> list[Incident]:
+    """Incidents the user may add evidence to (a manager: any; others: those they recorded),
+    the person's first, then newest first: what a message's "Add to incident" offers."""
+    incidents = Incident.objects.select_related("person").order_by("-happened_on", "-id")
+    if not is_manager(user):
+        incidents = incidents.filter(recorded_by=user)
+    found = list(incidents[:LINKABLE_MESSAGES])
+    return sorted(found, key=lambda incident: incident.person_id != person_id or person_id is None)
+
+
+def linked_messages(links: list[EvidenceLink]) -> dict[int, Any]:
+    """The messages the links name, by link id (one query), for the incident page."""
+    ids = {
+        link.pk: int(link.source[len(MESSAGE) :])
+        for link in links
+        if link.source.startswith(MESSAGE) and link.source[len(MESSAGE) :].isdigit()
+    }
+    found = inbox_records.messages_named(ids.values()) if ids else {}
+    return {link_id: found[pk] for link_id, pk in ids.items() if pk in found}
 
 
 def _found(user: User, model: type, pk: Any, field: str) -> Any:

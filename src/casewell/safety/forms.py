@@ -396,3 +396,65 @@ class SupportForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+def _message_label(message: Any) -> str:
+    when = message.sent_at or message.created_at
+    return f"{when:%d %b %Y}: {message.subject[:80] or '(no subject)'}"
+
+
+class MessageEvidenceForm(forms.Form):
+    """An inbox message to keep as evidence: one of the person's, or named by its number."""
+
+    message = forms.ChoiceField(label="Message from this person", required=False, choices=[])
+    message_number = forms.CharField(
+        label="Or the message's number",
+        required=False,
+        max_length=12,
+        help_text="The number at the end of the message's address, such as 1234",
+        widget=forms.TextInput(
+            attrs={"class": "govuk-input--width-5", "inputmode": "numeric", "autocomplete": "off"}
+        ),
+    )
+    note = forms.CharField(label="Why it matters (optional)", required=False, max_length=300)
+
+    def __init__(self, *args: Any, messages: list, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["message"].choices = [("", "Choose a message")] + [
+            (str(message.pk), _message_label(message)) for message in messages
+        ]
+        if not messages:
+            del self.fields["message"]
+            self.fields["message_number"].label = "The message's number"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        chosen = str(data.get("message") or "").strip()
+        number = str(data.get("message_number") or "").strip()
+        if bool(chosen) == bool(number):
+            field = "message" if "message" in self.fields else "message_number"
+            self.add_error(field, "Choose one message, or give one message's number")
+        data["message_id"] = chosen or number
+        return data
+
+
+class AddToIncidentForm(forms.Form):
+    incident = forms.TypedChoiceField(
+        label="Which incident is it evidence of?",
+        coerce=int,
+        choices=[],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the incident it is evidence of"},
+    )
+    note = forms.CharField(label="Why it matters (optional)", required=False, max_length=300)
+
+    def __init__(self, *args: Any, incidents: list, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["incident"].choices = [
+            (
+                incident.pk,
+                f"{incident.get_channel_display()} on {incident.happened_on:%d %b %Y}"
+                + (f", from {incident.person}" if incident.person_id else ""),
+            )
+            for incident in incidents
+        ]

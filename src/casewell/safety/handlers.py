@@ -2,8 +2,9 @@
 staff (someone who harasses a particular caseworker, say, or needs one steady voice).
 
 Their calls and mail are the handler's: the inbox calls ``designated_handler_for(person)``
-to assign each message from them, and calls logged on their cases are the handler's to
-read. Everyone else sees "Handled by <name>" in place of the content of those cases'
+to assign each message from them, and the timeline calls ``hand_call_to_handler`` when an
+incoming call is logged on a case of theirs, which hands the case to the handler.
+Everyone else sees "Handled by <name>" in place of the content of those cases'
 timelines; managers and the handler see everything.
 """
 
@@ -65,20 +66,50 @@ def may_read_contact(user: User, routing: DesignatedHandler | None) -> bool:
     return routing is None or user.pk == routing.handler_id or is_manager(user)
 
 
-def handled_for_case(user: User, case: Any) -> Handled | None:
-    """Whether a case's contact is routed to a handler (any person on it), and if the user
-    may read it. One query."""
-    routing = (
+def _routing_for_case(case: Any) -> DesignatedHandler | None:
+    """The earliest current routing of any person on the case. One query."""
+    return (
         DesignatedHandler.objects.filter(
             person_id__in=case.parties.values("person_id"), ended_at=None
         )
-        .select_related("handler")
+        .select_related("handler", "person")
         .order_by("set_at", "id")
         .first()
     )
+
+
+def handled_for_case(user: User, case: Any) -> Handled | None:
+    """Whether a case's contact is routed to a handler (any person on it), and if the user
+    may read it. One query."""
+    routing = _routing_for_case(case)
     if routing is None:
         return None
     return Handled(routing.handler, may_read_contact(user, routing))
+
+
+def hand_call_to_handler(user: User, case: Any) -> User | None:
+    """For the timeline, when ``user`` logs an incoming call on ``case``: if a person on the
+    case has a designated handler, the case is handed to them (their calls are the
+    handler's alone), whoever logged it. Returns the handler, or None for the usual routing.
+
+    Requires the case's office bound, inside the call's transaction. Causes the case's
+    assignment to the handler, with an audit event naming the routing, when it was not
+    theirs already.
+    """
+    from casewell.cases.services import hand_case_to
+
+    routing = _routing_for_case(case)
+    if routing is None or not routing.handler.is_active:
+        return None
+    hand_case_to(
+        case,
+        routing.handler,
+        because=(
+            f"{user.full_name} logged a call on a case of {routing.person}, whose contact "
+            f"goes to {routing.handler.full_name} alone."
+        ),
+    )
+    return routing.handler
 
 
 def refuse_unless_may_read(user: User, case: Any) -> None:

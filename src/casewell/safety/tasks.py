@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -85,15 +85,21 @@ def send_check_in_reminder(session_id: int, due_at: str) -> str:
             session=session, event=SafetyLogEntry.Event.REMINDER_SENT, detail__endswith=due_at
         ).exists():
             return "already sent"
-        send_mail(
-            subject="Check in soon: your lone-working session",
-            message=render_to_string(
+        from casewell.inbox.records import reply_address
+        from casewell.safety.texts import reminder_message_id, reminder_subject_tag
+
+        # A reply goes to the office's inbox, which recognises it by the tag (safety.texts).
+        inbox = reply_address(office_id)
+        EmailMessage(
+            subject=f"Check in soon: your lone-working session {reminder_subject_tag(session)}",
+            body=render_to_string(
                 "safety/email/reminder.txt",
-                {"session": session, "link": ladder_link(session)},
+                {"session": session, "link": ladder_link(session), "may_reply": bool(inbox)},
             ),
-            from_email=None,
-            recipient_list=[session.worker.email],
-        )
+            to=[session.worker.email],
+            reply_to=[inbox] if inbox else None,
+            headers={"Message-ID": reminder_message_id(session)},
+        ).send()
         SafetyLogEntry.objects.create(
             session=session,
             event=SafetyLogEntry.Event.REMINDER_SENT,
@@ -101,6 +107,19 @@ def send_check_in_reminder(session_id: int, due_at: str) -> str:
             recipient=session.worker.email,
             detail=f"Check-in due at {due_at}",
         )
+    return "sent"
+
+
+@task()
+def send_check_in_answer(worker_id: int, subject: str, in_reply_to: str, text: str) -> str:
+    """E-mail a worker the answer to their reply to a check-in reminder (the same words
+    whether or not they gave the duress PIN)."""
+    worker = User.objects.filter(pk=worker_id, is_active=True).first()
+    if worker is None or not worker.email:
+        return "gone"
+    headers = {"In-Reply-To": f"<{in_reply_to}>"} if in_reply_to else {}
+    reply_subject = subject if subject.lower().startswith("re:") else f"Re: {subject}"
+    EmailMessage(subject=reply_subject, body=text, to=[worker.email], headers=headers).send()
     return "sent"
 
 

@@ -17,20 +17,30 @@ duress PIN the silent alarm is raised and the reply is word for word the same. T
 ``message_id`` sent again is answered again and changes nothing. The answer is JSON,
 ``{"reply": "..."}``, for the provider to text back.
 
-**E-mail replies.** The inbox calls ``check_in_by_reply(office, sender_address, text)``
-for a message that answers a check-in reminder; the sender must be the worker's own
-address. It returns the reply to send, the same with or without the duress PIN.
+**E-mail replies.** Each check-in reminder carries the session's reply token twice: in its
+subject (``[check-in 42-<token>]``) and in its Message-ID, which a reply names in
+In-Reply-To. The reminder's Reply-To is the office's inbox address. The inbox asks
+``answer_reminder_reply`` about each message it places; for a reply from the worker's own
+address that carries a genuine token, the worker is checked in (the duress PIN works as
+on the page: the same answer, and the silent alarm), the answer is e-mailed back, and the
+inbox keeps the message out of triage. Anything else (no token, a forged one, another
+sender, an automatic reply) is ordinary mail. ``check_in_by_reply`` does the same by
+sender address alone, for a door that has no token.
 """
 
 from __future__ import annotations
 
+import hmac
 import re
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from casewell.offices.models import Office, User
 from casewell.offices.tenancy import bind_office
@@ -42,6 +52,7 @@ from casewell.safety.signing import SIGNATURE_HEADER, is_signed_by, signature_fo
 
 __all__ = [
     "SIGNATURE_HEADER",
+    "answer_reminder_reply",
     "check_in_by_reply",
     "check_in_by_text",
     "is_signed_by",
@@ -165,3 +176,89 @@ def check_in_by_reply(
         return _answer(worker if address else None, first_line)
 
     return _once(office_id, InboundCheckIn.Channel.EMAIL, message_id, address, work)
+
+
+# --- Replies to check-in reminders -------------------------------------------------------------
+
+# "[check-in 42-0123456789abcdef]" in the subject; "check-in.42.0123456789abcdef." in a Message-ID.
+_TAG_IN_SUBJECT = re.compile(r"\[check-in (?P<session>\d{1,12})-(?P<token>[0-9a-f]{16})\]", re.I)
+_TAG_IN_ID = re.compile(r"check-in\.(?P<session>\d{1,12})\.(?P<token>[0-9a-f]{16})\.", re.I)
+
+
+def reply_token(session_id: int) -> str:
+    """The session's reply token: only Casewell can make it (keyed with the site's secret)."""
+    return salted_hmac("casewell.safety.check-in-reply", str(session_id)).hexdigest()[:16]
+
+
+def reminder_subject_tag(session: LoneWorkingSession) -> str:
+    return f"[check-in {session.pk}-{reply_token(session.pk)}]"
+
+
+def reminder_message_id(session: LoneWorkingSession) -> str:
+    """A fresh Message-ID for one reminder, naming the session and its token."""
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "casewell.invalid"
+    return f"<check-in.{session.pk}.{reply_token(session.pk)}.{secrets.token_hex(6)}@{domain}>"
+
+
+def _reminder_named(*texts: str) -> int | None:
+    """The session a reply names with a genuine token, or None. No query."""
+    for text in texts:
+        for pattern in (_TAG_IN_SUBJECT, _TAG_IN_ID):
+            for found in pattern.finditer(text or ""):
+                session_id = int(found["session"])
+                if hmac.compare_digest(found["token"].lower(), reply_token(session_id)):
+                    return session_id
+    return None
+
+
+def answer_reminder_reply(
+    office_id: int,
+    *,
+    sender: str,
+    subject: str,
+    in_reply_to: str = "",
+    references: str = "",
+    text: str = "",
+    message_id: str = "",
+    automatic: bool = False,
+) -> Reply | None:
+    """For the inbox, about each message it places: is this a reply to a check-in reminder?
+
+    None (ordinary mail) unless the message names a session of ``office_id`` with its
+    genuine reply token, comes from that session's worker's own address, and is not an
+    automatic reply (an out-of-office answer to a reminder must never check anyone in).
+    Otherwise requires nothing more and causes, as for ``check_in_by_reply``: the check-in
+    of the worker's running session (with the duress PIN, the silent alarm too), a record
+    of the message id, and the answer e-mailed to the worker, the same with or without the
+    PIN. Costs no query for ordinary mail.
+    """
+    if automatic:
+        return None
+    session_id = _reminder_named(subject, in_reply_to, references)
+    if session_id is None:
+        return None
+    address = (sender or "").strip()
+    with bind_office(office_id):
+        session = (
+            LoneWorkingSession.objects.filter(pk=session_id).select_related("worker").first()
+        )
+        worker = session.worker if session is not None else None
+        if worker is None or not worker.is_active or worker.email.lower() != address.lower():
+            return None
+        seen = bool(message_id) and InboundCheckIn.objects.filter(
+            channel=InboundCheckIn.Channel.EMAIL, message_id=message_id[:200]
+        ).exists()
+    first_line = next((line for line in (text or "").splitlines() if line.strip()), "")
+    reply = _once(
+        office_id,
+        InboundCheckIn.Channel.EMAIL,
+        message_id,
+        address,
+        lambda: _answer(worker, first_line),
+    )
+    if not seen:
+        from casewell.safety.tasks import send_check_in_answer
+
+        with bind_office(office_id):
+            send_check_in_answer.enqueue(worker.pk, subject[:200], message_id[:200], reply.text)
+    return reply

@@ -10,10 +10,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from casewell.inbox.records import message_for
 from casewell.offices.permissions import is_manager
 from casewell.people.services import get_person_for
 from casewell.safety import evidence, handlers, markers, support
@@ -24,8 +26,10 @@ from casewell.safety.forms import (
     HandlerForm,
     IncidentForm,
     MarkerForm,
+    MessageEvidenceForm,
     SupportForm,
 )
+from casewell.safety.models import IncidentChannel
 from casewell.safety.views import _posted, _show_refusal
 
 # --- Safety markers ----------------------------------------------------------------------------
@@ -92,26 +96,41 @@ def incidents(request: HttpRequest) -> HttpResponse:
 def new_incident(request: HttpRequest) -> HttpResponse:
     user = request.user
     person = get_person_for(user, request.GET["person"]) if request.GET.get("person") else None
-    form = IncidentForm(
-        _posted(request), user=user, initial={"person_id": person.pk if person else None}
-    )
+    # "Record as a threatening contact" on a message's page: the message becomes evidence.
+    message = message_for(user, request.GET["message"]) if request.GET.get("message") else None
+    if request.GET.get("message") and message is None:
+        raise Http404("No message found.")
+    initial = {"person_id": person.pk if person else None}
+    if message is not None:
+        person = message.person
+        initial = {
+            "person_id": message.person_id,
+            "channel": IncidentChannel.EMAIL,
+            "happened_on": timezone.localdate(message.sent_at or message.created_at),
+        }
+    form = IncidentForm(_posted(request), user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        details = {
+            "channel": data["channel"],
+            "happened_on": data["happened_on"],
+            "what_happened": data["what_happened"],
+            "person_id": data["person_id"],
+            "targeted_ids": data["targeted"],
+        }
         try:
-            record = incident_log.record_incident(
-                user,
-                channel=data["channel"],
-                happened_on=data["happened_on"],
-                what_happened=data["what_happened"],
-                person_id=data["person_id"],
-                targeted_ids=data["targeted"],
-            )
+            if message is not None:
+                record = evidence.record_threatening_message(user, message.pk, **details)
+            else:
+                record = incident_log.record_incident(user, **details)
         except ValidationError as error:
             _show_refusal(form, error)
         else:
             messages.success(request, "The incident has been recorded.")
             return redirect("safety:incident", incident_id=record.pk)
-    return render(request, "safety/new_incident.html", {"form": form, "person": person})
+    return render(
+        request, "safety/new_incident.html", {"form": form, "person": person, "message": message}
+    )
 
 
 @login_required
@@ -138,6 +157,8 @@ def incident(request: HttpRequest, incident_id: int) -> HttpResponse:
                 return redirect("safety:incident", incident_id=record.pk)
     targeted = list(record.targeted.all())
     may_link = evidence.may_link(user, record)
+    links = evidence.evidence_of(record)
+    linked_messages = evidence.linked_messages(links)
     return render(
         request,
         "safety/incident.html",
@@ -146,7 +167,12 @@ def incident(request: HttpRequest, incident_id: int) -> HttpResponse:
             "targeted": targeted,
             "form": form,
             "may_follow_up": may_follow_up,
-            "evidence": evidence.evidence_of(record),
+            "evidence": [(link, linked_messages.get(link.pk)) for link in links],
+            "message_form": (
+                MessageEvidenceForm(messages=evidence.linkable_messages(user, record))
+                if may_link
+                else None
+            ),
             "evidence_form": (
                 EvidenceForm(entries=evidence.linkable_entries(user, record)) if may_link else None
             ),

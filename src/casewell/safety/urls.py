@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casewell.safety import threat_views, views
+from casewell.safety import evidence_views, threat_views, views
 
 app_name = "safety"
 
@@ -23,6 +23,16 @@ urlpatterns = [
     path("incidents/new/", threat_views.new_incident, name="new_incident"),
     path("incidents/<int:incident_id>/", threat_views.incident, name="incident"),
     path("incidents/<int:incident_id>/evidence/", threat_views.add_evidence, name="add_evidence"),
+    path(
+        "incidents/<int:incident_id>/evidence/message/",
+        evidence_views.add_message_evidence,
+        name="add_message_evidence",
+    ),
+    path(
+        "messages/<int:message_id>/add-to-incident/",
+        evidence_views.add_message_to_incident,
+        name="add_message_to_incident",
+    ),
     path(
         "evidence/<int:evidencelink_id>/release/",
         threat_views.release_evidence,

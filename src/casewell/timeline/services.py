@@ -34,6 +34,7 @@ from casewell.offices.audit import log_sensitive_read
 from casewell.offices.models import User
 from casewell.offices.permissions import get_for, may_see
 from casewell.offices.tenancy import bind_office, current_actor
+from casewell.safety.handlers import hand_call_to_handler
 from casewell.timeline.models import Direction, EntryKind, TimelineAttachment, TimelineEntry
 
 MAX_TEXT = 20_000
@@ -194,7 +195,10 @@ def record_call(
             "correspondent": lambda: _text(correspondent, "correspondent", missing=None)[:300],
         }
         values = _checked(checks, errors)
-        return _entry(case, EntryKind.CALL, author=user, **values)
+        entry = _entry(case, EntryKind.CALL, author=user, **values)
+        if entry.direction == Direction.INCOMING:
+            hand_call_to_handler(user, case)  # a caller routed to one handler: the case is theirs
+        return entry
 
 
 def record_visit(
