@@ -93,7 +93,13 @@ def _taken_as_check_in(message: Message) -> bool:
     )  # fmt: skip
     if answered is None:
         return False
+    # The words are not kept to read: a reply carrying the duress PIN must look like any other,
+    # and must not show colleagues the PIN. The raw mail stays, encrypted, as for all mail.
     message.state = MessageState.ARCHIVED
-    message.parse_notes = [*message.parse_notes, "A reply to a check-in reminder: a check-in."]
-    message.save(update_fields=["state", "parse_notes"])
+    message.text_body = message.html_body = ""
+    message.parse_notes = [
+        *message.parse_notes,
+        "A reply to a check-in reminder: a check-in. Its words are not shown.",
+    ]
+    message.save(update_fields=["state", "text_body", "html_body", "parse_notes"])
     return True

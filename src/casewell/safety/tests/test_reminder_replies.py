@@ -91,7 +91,7 @@ def test_a_reply_saying_ok_checks_the_worker_in_and_stays_out_of_triage(
     assert check_ins(visit) == 1
     (message,) = messages(cast.north)
     assert message.state == MessageState.ARCHIVED
-    assert "A reply to a check-in reminder: a check-in." in message.parse_notes
+    assert "A reply to a check-in reminder: a check-in. Its words are not shown." in message.parse_notes
     (answer,) = [m for m in mail.outbox if m is not reminder and m.subject.startswith("Re:")]
     assert answer.to == [cast.ada.email]
     assert answer.body == "Checked in. Your next check-in is due by 10:55."
@@ -110,6 +110,8 @@ def test_a_reply_with_the_duress_pin_looks_the_same_and_raises_the_silent_alarm(
     run_queued_tasks()
     plain, forced = messages(cast.north)
     assert (forced.state, forced.parse_notes) == (plain.state, plain.parse_notes)
+    # Neither reply's words are kept to read, so the PIN can't be seen in the archive.
+    assert (forced.text_body, forced.html_body) == (plain.text_body, plain.html_body) == ("", "")
     answers = [m.body for m in mail.outbox if m.subject.startswith("Re:")]
     assert len(answers) == 2 and answers[0] == answers[1]
     assert check_ins(visit) == 2
