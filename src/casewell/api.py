@@ -25,6 +25,7 @@ from casewell.cases.api import router as cases_router
 from casewell.directory.api import router as directory_router
 from casewell.files.api import router as files_router
 from casewell.inbox.api import router as inbox_router
+from casewell.inbox.sending_api import router as inbox_sending_router
 from casewell.inbox.settings_api import router as inbox_settings_router
 from casewell.notify.api import router as notify_router
 from casewell.offices.api import router as offices_router
@@ -137,6 +138,7 @@ api.add_router("/notifications", notify_router)
 api.add_router("/wellbeing", wellbeing_router)
 api.add_router("/inbox", inbox_router)
 api.add_router("/inbox/settings", inbox_settings_router)
+api.add_router("/inbox", inbox_sending_router)
 
 
 def _error(request: HttpRequest, status: int, detail: str, **extra: Any) -> HttpResponse:
