@@ -61,6 +61,7 @@ class CaseFileOut(Schema):
 
 @router.get(
     "/cases/{case_id}/emails",
+    url_name="case_emails",
     response={200: list[OutgoingOut], **RESPONSES},
     summary="E-mail sent (or waiting to be sent) from a case, newest first",
 )
@@ -83,6 +84,7 @@ def case_files(request: HttpRequest, case_id: int) -> Any:
 
 @router.post(
     "/cases/{case_id}/emails",
+    url_name="case_emails",
     response={201: OutgoingOut, **RESPONSES},
     summary="Send an e-mail from a case (with `reply_to`, a reply to a message on it)",
 )
@@ -278,6 +280,7 @@ def _settings_out(saved: Any) -> dict[str, Any]:
 
 @router.get(
     "/settings/sending",
+    url_name="inbox_sending_settings",
     response={200: SendingSettingsOut, 403: ApiError},
     summary="How the office's mail goes out (never the password) (managers)",
 )
@@ -287,6 +290,7 @@ def get_sending_settings(request: HttpRequest) -> Any:
 
 @router.put(
     "/settings/sending",
+    url_name="inbox_sending_settings",
     response={200: SendingSettingsOut, **RESPONSES},
     summary="Set how the office's mail goes out; an empty password keeps the saved one",
 )
