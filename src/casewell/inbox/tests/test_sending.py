@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -412,3 +412,42 @@ def test_the_api_sends_a_reply_with_the_same_service(cast, case_with_mail, clien
     run_queued_tasks()
     state = client.get(f"/api/v1/inbox/outgoing/{body['id']}", **api).json()
     assert state["state"] == "sent"
+
+
+def test_mail_from_a_person_routed_to_a_handler_is_answered_only_by_them(cast, case_with_mail):
+    from casewell.people.services import PersonDetails, create_person
+    from casewell.safety.handlers import route_contact_to
+
+    case, message, _ = case_with_mail
+    dan = create_person(cast.ada, PersonDetails(first_name="Dan", last_name="Rowe"))
+    with bind_office(cast.north):
+        Message.objects.filter(pk=message.pk).update(person=dan)
+    route_contact_to(cast.ben, dan, handler_id=cast.wes.pk, reason="Threatened Ada")
+    with pytest.raises(PermissionDenied):
+        compose.message_to_answer(cast.ada, case, message.pk)
+    assert compose.message_to_answer(cast.wes, case, message.pk) == message
+    (row,) = compose.mail_on_case(cast.ada, case).incoming
+    assert row.handled_by == cast.wes
+
+
+def test_the_case_page_costs_the_same_queries_however_much_mail(cast, case_with_mail, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case, _, _ = case_with_mail
+    client = client_for(cast.ada)
+    url = reverse("cases:detail", kwargs={"case_id": case.pk})
+
+    def cost() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    cost()
+    few = cost()
+    for number in range(4):
+        stored_message(cast.north, subject=f"More {number}", case=case)
+        compose.send_from_case(
+            cast.ada, case, to="dan.rowe@example.net", subject=f"Answer {number}", body="x"
+        )
+    assert cost() == few
