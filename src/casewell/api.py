@@ -25,6 +25,7 @@ from casewell.cases.api import router as cases_router
 from casewell.directory.api import router as directory_router
 from casewell.files.api import router as files_router
 from casewell.inbox.api import router as inbox_router
+from casewell.inbox.sending_api import router as inbox_sending_router
 from casewell.inbox.settings_api import router as inbox_settings_router
 from casewell.inbox.triage_api import router as inbox_triage_router
 from casewell.notify.api import router as notify_router
@@ -139,6 +140,7 @@ api.add_router("/wellbeing", wellbeing_router)
 api.add_router("/inbox", inbox_router)
 api.add_router("/inbox", inbox_triage_router)
 api.add_router("/inbox/settings", inbox_settings_router)
+api.add_router("/inbox", inbox_sending_router)
 
 
 def _error(request: HttpRequest, status: int, detail: str, **extra: Any) -> HttpResponse:

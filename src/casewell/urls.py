@@ -14,6 +14,8 @@ urlpatterns = [
     path("safety/", include("casewell.safety.urls")),
     path("inbox/settings/", include("casewell.inbox.settings_urls")),
     path("inbox/", include("casewell.inbox.urls")),
+    path("inbox/", include("casewell.inbox.sending_urls")),
+    path("inbox/campaigns/", include("casewell.inbox.campaign_urls")),
     path("notifications/", include("casewell.notify.urls")),
     path("wellbeing/", include("casewell.wellbeing.urls")),
     path("api/v1/", api.urls),

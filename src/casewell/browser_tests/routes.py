@@ -312,6 +312,31 @@ def _messageattachment_id(cast: Cast) -> int:
         ).order_by("pk").values_list("pk", flat=True).first()
 
 
+def _campaign_id(cast: Cast) -> int:
+    """A campaign North started from a message it received."""
+    from casewell.inbox.campaign_answers import mark_as_campaign
+    from casewell.inbox.triage import get_message_for
+
+    with across_all_offices():
+        from casewell.inbox.models import Campaign
+
+        found = Campaign.all_offices.filter(office=cast.north).order_by("pk").first()
+    if found is not None:
+        return found.pk
+    message = get_message_for(cast.ben, _message_id(cast))
+    return mark_as_campaign(cast.ben, message, title="Walked campaign").pk
+
+
+def _outgoingmessage_id(cast: Cast) -> int:
+    """An e-mail sent from a North case (kept; its job not run)."""
+    from casewell.inbox.compose import case_to_write_from, send_from_case
+
+    case = case_to_write_from(cast.ada, _case_id(cast))
+    return send_from_case(
+        cast.ada, case, to="walker@example.org", subject="Walked", body="Walked words"
+    ).pk
+
+
 # One line per URL keyword whose record the cast does not already hold.
 KWARG_MAKERS: dict[str, Callable[[Cast], object]] = {
     "user_id": lambda cast: cast.ada.pk,
@@ -343,6 +368,8 @@ KWARG_MAKERS: dict[str, Callable[[Cast], object]] = {
     "imapmailbox_id": _imapmailbox_id,
     "message_id": _message_id,
     "messageattachment_id": _messageattachment_id,
+    "campaign_id": _campaign_id,
+    "outgoingmessage_id": _outgoingmessage_id,
 }
 
 

@@ -229,3 +229,159 @@ class MessageAttachment(TenantModel):
 
     def __str__(self) -> str:
         return self.filename
+
+
+# --- Mail out ---------------------------------------------------------------------------------
+
+
+class SmtpSecurity(models.TextChoices):
+    TLS = "tls", "Secure from the start (TLS), usually port 465"
+    STARTTLS = "starttls", "STARTTLS, usually port 587"
+    NONE = "none", "Not encrypted (only for a server on this machine or network)"
+
+
+class SendingSettings(TenantModel):
+    """How the office's mail goes out: its SMTP server, who it comes from, and the signature
+    put under every e-mail written in Casewell. The password is encrypted at rest.
+
+    Without a server named here, mail goes out through the installation's own
+    (``CASEWELL_SMTP_URL``)."""
+
+    host = models.CharField(max_length=255, blank=True)
+    port = models.PositiveIntegerField(default=587)
+    security = models.CharField(
+        max_length=10, choices=SmtpSecurity.choices, default=SmtpSecurity.STARTTLS
+    )
+    username = models.CharField(max_length=255, blank=True)
+    encrypted_password = models.TextField(blank=True, editable=False)
+    from_address = models.EmailField(blank=True)
+    from_name = models.CharField(max_length=200, blank=True)
+    signature = models.TextField(blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    sensitive_fields = ("encrypted_password",)
+
+    class Meta:
+        verbose_name_plural = "sending settings"
+        constraints = [
+            models.UniqueConstraint(fields=["office"], name="one_sending_settings_per_office")
+        ]
+
+    def __str__(self) -> str:
+        return f"Sending through {self.host or 'the installation’s server'}"
+
+    @property
+    def password(self) -> str:
+        return decrypt_text(self.encrypted_password) if self.encrypted_password else ""
+
+    @password.setter
+    def password(self, value: str) -> None:
+        self.encrypted_password = encrypt_text(value) if value else ""
+
+
+class CampaignAnswer(TenantModel):
+    """One answer written for a whole campaign, sent to each sender as their own e-mail."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="answers")
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # Set once every sender's own e-mail has been written (by a job, not the request).
+    prepared_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class OutgoingState(models.TextChoices):
+    QUEUED = "queued", "Waiting to be sent"
+    SENDING = "sending", "Being sent"
+    RETRYING = "retrying", "Not sent yet"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Not sent"
+
+
+class OutgoingMessage(TenantModel):
+    """One e-mail Casewell sends, kept before any attempt to send it, so none is lost.
+
+    Sent by a job (``inbox.sending``) that tries again later after a failure the
+    server says is passing, and records each reason. Its Message-ID is ours, so a
+    reply naming it in In-Reply-To finds the case."""
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    replying_to = models.ForeignKey(
+        Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="replies"
+    )
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="outgoing"
+    )
+    campaign_answer = models.ForeignKey(
+        CampaignAnswer, on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
+    )
+    # Lower-cased sender address this answers, once per campaign: answering twice is refused.
+    campaign_recipient = models.CharField(max_length=254, blank=True)
+    # Without angle brackets, lower-cased, as inbound Message-IDs are kept.
+    message_id = models.CharField(max_length=998)
+    in_reply_to = models.CharField(max_length=998, blank=True)
+    references = models.TextField(blank=True, help_text="Message-IDs, space-separated.")
+    from_address = models.CharField(max_length=254)
+    from_name = models.CharField(max_length=200, blank=True)
+    to = models.JSONField(default=list, help_text="Addresses, as typed.")
+    cc = models.JSONField(default=list, blank=True)
+    subject = models.CharField(max_length=998)
+    text_body = models.TextField(blank=True)
+    state = models.CharField(
+        max_length=10, choices=OutgoingState.choices, default=OutgoingState.QUEUED
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sending_started_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    sensitive_fields = ("subject", "text_body")
+
+    class Meta:
+        indexes = [models.Index(fields=["office", "case", "created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "message_id"], name="one_outgoing_message_per_message_id"
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "campaign_recipient"],
+                condition=models.Q(campaign__isnull=False),
+                name="one_campaign_answer_per_sender",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject[:100] or "(no subject)"
+
+
+class OutgoingAttachment(TenantModel):
+    """A case file sent with an outgoing e-mail (the file itself stays where it was)."""
+
+    outgoing = models.ForeignKey(
+        OutgoingMessage, on_delete=models.CASCADE, related_name="attachments"
+    )
+    stored_file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    audited = False  # part of its message, whose creation is audited
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.stored_file} on outgoing {self.outgoing_id}"

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from django.db import connection
 
 from casewell.cases.models import Case
-from casewell.inbox.models import Message, MessageKind, MessageState
+from casewell.inbox.models import Message, MessageKind, MessageState, OutgoingMessage
 from casewell.offices.models import Office
 from casewell.people.models import Person, PersonEmail
 
@@ -25,6 +25,7 @@ _TABLES = {
     "office": Office,
     "case": Case,
     "message": Message,
+    "outgoing": OutgoingMessage,
     "person": Person,
     "person_email": PersonEmail,
 }
@@ -108,6 +109,20 @@ def cases_of_message_ids(
         listed=len(message_ids),
     )
     return dict(rows)
+
+
+def cases_of_sent_message_ids(office_id: int, message_ids: Sequence[str]) -> dict[str, int]:
+    """Message-ID -> case id, for e-mail we sent from a case (an answer names it)."""
+    if not message_ids:
+        return {}
+    return dict(
+        _rows(
+            "SELECT message_id, case_id FROM {outgoing} WHERE office_id = %s "
+            "AND message_id IN ({listed}) AND case_id IS NOT NULL ORDER BY id",
+            [office_id, *message_ids],
+            listed=len(message_ids),
+        )
+    )
 
 
 def _containing(text: str) -> str:

@@ -6,7 +6,8 @@
    even when the two offices share a prefix: the lookup is inside the
    message's office (which also finds cases opened under a former prefix).
 2. In-Reply-To and References naming a message we stored (a bounce: the
-   message it bounces), when that message is on a case.
+   message it bounces), when that message is on a case, or an e-mail we sent
+   from a case (``inbox.sending``).
 3. The same sender, or someone who was in Cc of the earlier message, with the
    same subject once "Re:", "Fwd:", "AW:", "[EXTERNAL]" and the like are
    taken off, within ``INBOX_THREAD_WINDOW_DAYS`` (30) of the earlier one.
@@ -38,6 +39,7 @@ MAX_REFERENCES = 50
 
 BY_REFERENCE = "case reference in the subject"
 BY_REPLY = "reply to a message on the case"
+BY_REPLY_TO_SENT = "reply to an e-mail sent from the case"
 BY_BOUNCE = "bounce of a message on the case"
 BY_SUBJECT = "same sender and subject"
 BY_CC_SUBJECT = "reply from someone in Cc, same subject"
@@ -182,6 +184,12 @@ def _by_reply(message: Message) -> Thread:
     for message_id in ids:
         if message_id in on_cases:
             return Thread(on_cases[message_id], BY_REPLY)
+    # Ours carry "casewell." (inbox.sending): only then is the e-mail we sent looked for.
+    ours = [message_id for message_id in ids if message_id.startswith("casewell.")]
+    sent = queries.cases_of_sent_message_ids(message.office_id, ours)
+    for message_id in ours:
+        if message_id in sent:
+            return Thread(sent[message_id], BY_REPLY_TO_SENT)
     return NO_THREAD
 
 

@@ -418,3 +418,19 @@ def attachment_for(user: User, timelineattachment_id: Any, *, channel: str = "pa
         if attachment.entry.is_sensitive:
             log_sensitive_read(user, attachment.entry, channel=channel)
         return attachment.stored_file
+
+
+def files_on_case(user: User, case: Case) -> list[TimelineAttachment]:
+    """The files on the case's timeline, newest entry first, with their stored files: what may
+    be chosen to send with an e-mail from the case.
+
+    Requires someone who may see the case (else 404). Files of sensitive notes are left out
+    (reading one is logged, one by one, when it is opened).
+    """
+    with bind_office(user.office, actor=user):
+        case = _current(user, case)
+        return list(
+            TimelineAttachment.objects.filter(entry__case=case, entry__is_sensitive=False)
+            .select_related("stored_file", "entry")
+            .order_by("-entry__occurred_at", "-entry_id", "position", "id")
+        )

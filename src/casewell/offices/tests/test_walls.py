@@ -222,6 +222,16 @@ def north(cast, settings, tmp_path) -> North:
             "rawmessage": stuck, "message": photos_message,
             "messageattachment": photos_message.attachments.get(),
         }
+    # Mail North sends: a reply from the case, and a campaign the photos message started.
+    from casewell.inbox import campaign_answers, compose
+
+    reply = compose.send_from_case(
+        cast.ada, damp, to="harriet.walsh@example.org", subject="North reply", body="Reply"
+    )
+    inbox_records["outgoingmessage"] = reply
+    inbox_records["campaign"] = campaign_answers.mark_as_campaign(
+        cast.ada, photos_message, title="North library campaign"
+    )
     # Where North's mail comes in: an inbox address and an IMAP mailbox.
     mail_in = {
         "inboxaddress": mail_settings.add_address(cast.ben, "casework@northridge.example"),
@@ -243,6 +253,7 @@ def north(cast, settings, tmp_path) -> North:
         strings += [person.full_name, person.email]
     strings += ["3 Kirkgate", "Sam Lovelace", "Shouted threats", "Threat noted", "Threatened Ada"]
     strings += ["North damp photos", "north-damp.pdf", "north-stuck.eml"]
+    strings += ["North reply", "North library campaign"]
     strings += ["casework@northridge.example", "North casework mailbox",
                 "imap.northridge.example", "northcasework", "north-imap-secret"]
     return North(
