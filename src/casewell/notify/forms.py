@@ -10,7 +10,7 @@ from django import forms
 from casewell.notify.models import EmailChoice
 from casewell.notify.services import MESSAGE_LIMIT, URGENT_REASON_LIMIT
 from casewell.notify.working_time import DAY_NAMES, Pattern
-from casewell.offices.models import Nation
+from casewell.offices.models import Nation, validate_time_zone
 
 NATIONS = [
     (Nation.ENGLAND, "England"),
@@ -79,11 +79,15 @@ class WorkingPatternForm(forms.Form):
             {
                 "name": name,
                 "works": self[f"day_{number}_works"],
-                "start": self[f"day_{number}_start"],
-                "end": self[f"day_{number}_end"],
+                "times": [self[f"day_{number}_start"], self[f"day_{number}_end"]],
             }
             for number, name in enumerate(DAY_NAMES)
         ]
+
+    def clean_time_zone(self) -> str:
+        value = self.cleaned_data["time_zone"].strip()
+        validate_time_zone(value)
+        return value
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -101,7 +105,14 @@ class WorkingPatternForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error(f"day_{number}_end", error)
                 continue
+            if end <= start:
+                self.add_error(
+                    f"day_{number}_end", f"{name}'s end time must be after its start time."
+                )
+                continue
             hours[number] = (start, end)
+        if not hours and not self.errors:
+            self.add_error("day_0_works", "Choose at least one day you work.")
         data["hours"] = hours
         return data
 
