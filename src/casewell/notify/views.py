@@ -4,12 +4,14 @@ and out-of-hours working. Thin: every change goes to ``notify.services``."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -145,8 +147,14 @@ def message(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def arrival(request: HttpRequest) -> HttpResponse:
-    """The "will arrive" hint for the chosen colleague (fetched as the choice changes)."""
+    """The "will arrive" hint for the chosen colleague (fetched as the choice changes).
+
+    Opened as a page (without htmx), it is the message page with that colleague chosen.
+    """
     chosen = request.GET.get("colleague")
+    if not request.htmx:
+        target = reverse("notify:message")
+        return redirect(f"{target}?{urlencode({'colleague': chosen})}" if chosen else target)
     arrives = services.preview_arrival(request.user, chosen) if chosen else None
     return render(request, "notify/_arrival.html", {"arrives": arrives, "chosen": bool(chosen)})
 

@@ -170,7 +170,9 @@ def test_an_urgent_message_needs_a_reason_and_then_goes_at_once(cast, client_for
 def test_cleo_cannot_message_or_look_up_north(cast, client_for, tuesday_morning):
     cleo = client_for(cast.cleo)
     arrival = reverse("notify:arrival") + f"?colleague={cast.ada.pk}"
-    assert cleo.get(arrival).status_code == 404
+    assert cleo.get(arrival, headers={"HX-Request": "true"}).status_code == 404
+    # Without htmx: the message page with Ada chosen, which is no colleague of Cleo's.
+    assert cleo.get(arrival, follow=True).status_code == 404
     assert "Ada Lovelace" not in cleo.get(reverse("notify:message")).content.decode()
     refused = cleo.post(reverse("notify:message"), {"colleague": cast.ada.pk, "text": "Hi"})
     assert refused.status_code == 200 and "There is a problem" in refused.content.decode()
@@ -179,8 +181,13 @@ def test_cleo_cannot_message_or_look_up_north(cast, client_for, tuesday_morning)
 
 
 def test_the_arrival_hint_follows_the_chosen_colleague(cast, client_for, friday_evening):
-    hint = client_for(cast.ben).get(reverse("notify:arrival") + f"?colleague={cast.ada.pk}")
+    ben = client_for(cast.ben)
+    url = reverse("notify:arrival") + f"?colleague={cast.ada.pk}"
+    hint = ben.get(url, headers={"HX-Request": "true"})
     assert "it will arrive Monday 09:00" in hint.content.decode()
+    assert "<h1" not in hint.content.decode()
+    # Without htmx, the message page with the colleague chosen.
+    assert ben.get(url)["Location"] == reverse("notify:message") + f"?colleague={cast.ada.pk}"
 
 
 def test_out_of_hours_shows_your_own_weeks_and_managers_only_team_totals(cast, client_for):
@@ -203,3 +210,10 @@ def test_every_page_of_the_section_opens(cast, client_for, tuesday_morning):
         .status_code
         == 405
     )
+
+
+def test_in_working_hours_the_hint_says_it_arrives_at_once(cast, client_for, tuesday_morning):
+    hint = client_for(cast.ben).get(
+        reverse("notify:arrival") + f"?colleague={cast.ada.pk}", headers={"HX-Request": "true"}
+    )
+    assert "it will arrive at once" in hint.content.decode()
