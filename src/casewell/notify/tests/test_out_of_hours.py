@@ -23,9 +23,10 @@ AFTERNOON = datetime.fromisoformat("2026-03-10T14:00:00+00:00")
 def act(user, at: datetime, times: int = 1) -> None:
     from casewell.offices.models import AuditEntry
 
-    for _ in range(times):
-        entry = record_event(user.office_id, "other", actor=user, detail="worked")
-        AuditEntry.all_offices.filter(pk=entry.pk).update(at=at)
+    with bind_office(user.office_id, actor=user):
+        for _ in range(times):
+            entry = record_event(user.office_id, "other", actor=user, detail="worked")
+            AuditEntry.objects.filter(pk=entry.pk).update(at=at)
 
 
 @pytest.fixture
