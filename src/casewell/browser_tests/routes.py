@@ -338,7 +338,14 @@ def _outgoingmessage_id(cast: Cast) -> int:
 
 
 # One line per URL keyword whose record the cast does not already hold.
+def _notification_id(cast: Cast) -> int:
+    from casewell.notify.services import deliver
+
+    return deliver(cast.ada, subject="Walk-through reminder", safety=True).pk
+
+
 KWARG_MAKERS: dict[str, Callable[[Cast], object]] = {
+    "notification_id": _notification_id,
     "user_id": lambda cast: cast.ada.pk,
     "invitation_id": _invitation_id,
     "person_id": _person_id,

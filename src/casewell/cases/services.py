@@ -30,6 +30,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from casewell.cases.defaults import ensure_case_defaults
@@ -52,6 +53,7 @@ from casewell.cases.references import format_reference, next_case_number, year_o
 from casewell.cases.working_days import add_working_days
 from casewell.directory.models import Organisation
 from casewell.directory.services import organisation_for_case
+from casewell.notify.services import deliver
 from casewell.offices.audit import record_event
 from casewell.offices.models import Office, Role, Team, TeamMembership, User
 from casewell.offices.permissions import get_for, is_manager, may_see
@@ -550,13 +552,15 @@ def assign_case(
     """Give the case to a member of staff and/or a team (None takes it from them).
 
     Requires someone who may change the case and is not an intern or volunteer.
-    Causes an audit entry.
+    Causes an audit entry, and a notification for a new assignee other than the
+    user (delivered in their working hours).
     """
     with acting_for(user):
         case = _fresh(case)
         _require_change(user, case)
         if is_intern_only(user):
             raise PermissionDenied("Interns and volunteers may not assign cases.")
+        previous_assignee_id = case.assignee_id
         errors: dict[str, Any] = {}
         try:
             case.assignee = (
@@ -573,6 +577,8 @@ def assign_case(
         if errors:
             raise ValidationError(errors)
         case.save()
+        if case.assignee is not None and case.assignee_id not in (previous_assignee_id, user.pk):
+            _tell_new_assignee(user, case)
     return case
 
 
@@ -589,6 +595,18 @@ def hand_case_to(case: Case, assignee: User, *, because: str) -> Case:
         case.save()
         record_event(case.office_id, "cases.handed", subject=case, detail=because[:500])
     return case
+
+
+def _tell_new_assignee(user: User, case: Case) -> None:
+    # The reference only: a case's summary can be distressing, and notifications travel by e-mail.
+    deliver(
+        case.assignee,
+        subject=f"Case {case.reference} assigned to you",
+        body=f"{user.full_name} assigned case {case.reference} to you.",
+        kind="case_assigned",
+        sender=user,
+        link=reverse("cases:detail", kwargs={"case_id": case.pk}),
+    )
 
 
 def _tag_name(name: str) -> str:

@@ -240,6 +240,13 @@ def north(cast, settings, tmp_path) -> North:
             username="northcasework", password="north-imap-secret",
         ),
     }
+    # A colleague message to Ada (urgent, so delivered whatever the hour).
+    from casewell.notify.services import send_colleague_message
+
+    note_to_ada = send_colleague_message(
+        cast.ben, cast.ada.pk, "North note about the damp visit", urgent=True,
+        urgent_reason="North visit moved",
+    ).notification
     staff = [cast.ada, cast.ben, cast.mo, cast.ivy, cast.wes, cast.amir]
     strings = [
         cast.north.name, "North Ridge", "Harriet Walsh", "harriet.walsh@example.org",
@@ -254,6 +261,7 @@ def north(cast, settings, tmp_path) -> North:
     strings += ["3 Kirkgate", "Sam Lovelace", "Shouted threats", "Threat noted", "Threatened Ada"]
     strings += ["North damp photos", "north-damp.pdf", "north-stuck.eml"]
     strings += ["North reply", "North library campaign"]
+    strings += ["North note about the damp visit", "North visit moved"]
     strings += ["casework@northridge.example", "North casework mailbox",
                 "imap.northridge.example", "northcasework", "north-imap-secret"]
     return North(
@@ -263,6 +271,7 @@ def north(cast, settings, tmp_path) -> North:
                  "person": harriet, "invitation": invitation, "apitoken": api_token,
                  "user": cast.ada, "organisation": ridgeway, "contact": dorothy, "case": damp,
                  "timelineentry": stairwell, "timelineattachment": tenancy_file,
+                 "notification": note_to_ada,
                  **people_records, **mail_in, **inbox_records},
         strings=strings,
     )
