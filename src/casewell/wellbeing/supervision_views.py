@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -176,7 +177,9 @@ def calendar(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Your calendar link no longer works.")
             return redirect("wellbeing:calendar")
         token = calendar_feed.make_calendar_link(user)
-        link = request.build_absolute_uri(f"/wellbeing/calendar/{token}.ics")
+        link = request.build_absolute_uri(
+            reverse("wellbeing:calendar_feed", kwargs={"token": token})
+        )
     return render(request, "wellbeing/supervision/calendar.html", {
         "link": link, "has_link": calendar_feed.has_calendar_link(user),
     })  # fmt: skip

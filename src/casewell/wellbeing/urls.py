@@ -48,5 +48,5 @@ urlpatterns: list = [
         name="action_done",
     ),
     path("calendar/", supervision_views.calendar, name="calendar"),
-    path("calendar/<str:token>.ics", supervision_views.calendar_feed_file, name="calendar_feed"),
+    path("feeds/<str:token>.ics", supervision_views.calendar_feed_file, name="calendar_feed"),
 ]

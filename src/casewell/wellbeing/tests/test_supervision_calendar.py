@@ -20,7 +20,7 @@ PRIVATE = "Struggling after the inquest"
 
 
 def feed(client, token):
-    return client.get(f"/wellbeing/calendar/{token}.ics")
+    return client.get(f"/wellbeing/feeds/{token}.ics")
 
 
 def events(response):
@@ -95,7 +95,7 @@ def test_a_made_up_token_or_a_deactivated_persons_link_opens_nothing(cast, clien
 def test_the_calendar_page_shows_the_link_once(cast, client_for):
     ada = client_for(cast.ada)
     made = ada.post("/wellbeing/calendar/", {"action": "make"})
-    assert "/wellbeing/calendar/cwcal_" in made.content.decode()
+    assert "/wellbeing/feeds/cwcal_" in made.content.decode()
     assert "cwcal_" not in ada.get("/wellbeing/calendar/").content.decode()
     ada.post("/wellbeing/calendar/", {"action": "revoke"})
     assert "Make my calendar link" in ada.get("/wellbeing/calendar/").content.decode()
