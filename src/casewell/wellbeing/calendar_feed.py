@@ -125,9 +125,7 @@ def calendar_for(user: User) -> bytes:
     if may_take_part(user):
         for event in _huddle_events(user):
             calendar.add_component(event)
-    since = timezone.now() - PAST_KEPT
-    with bind_office(user.office, actor=user):
-        sessions = list(sessions_for(user).filter(starts_at__gte=since))
+    sessions = sessions_for(user, since=timezone.now() - PAST_KEPT)
     for session in sessions:
         who = session.facilitator or session.supervisor.full_name
         extra: dict[str, Any] = {}

@@ -89,7 +89,7 @@ def board(request: HttpRequest, kind: str) -> HttpResponse:
 @login_required
 def past(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind") if request.GET.get("kind") in HuddleKind.values else None
-    held = list(huddles.past_huddles(request.user, kind)[:100])
+    held = huddles.past_huddles(request.user, kind)
     return render(request, "wellbeing/huddles/past.html", {
         "huddles": held, "kind": kind, "actions": huddles.team_actions(request.user),
     })  # fmt: skip
@@ -127,7 +127,7 @@ def put_it_down(request: HttpRequest) -> HttpResponse:
                 )
             messages.success(request, " ".join(said) + " You can put it down now.")
             return redirect("wellbeing:put_it_down")
-    notes = list(put_down.my_put_down_notes(user)[:30])
+    notes = put_down.my_put_down_notes(user)
     return render(request, "wellbeing/huddles/put_it_down.html", {"form": form, "notes": notes})
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from casewell.cases import services as case_services
@@ -213,15 +213,17 @@ def _decision_row(user: User, plan: DecisionPlan, number: int) -> HuddleDecision
     )  # fmt: skip
 
 
-def past_huddles(user: User, kind: str | None = None) -> QuerySet[Huddle]:
-    """Huddles held, newest first, for a list page."""
+def past_huddles(user: User, kind: str | None = None, limit: int = 100) -> list[Huddle]:
+    """The latest huddles held, newest first, with who came: two queries."""
     _require_part(user)
     with bind_office(user.office, actor=user):
         huddles = Huddle.objects.all()
         if kind:
             huddles = huddles.filter(kind=kind)
-        return huddles.prefetch_related(
-            Prefetch("attendances", queryset=HuddleAttendance.objects.select_related("user"))
+        return list(
+            huddles.prefetch_related(
+                Prefetch("attendances", queryset=HuddleAttendance.objects.select_related("user"))
+            )[:limit]
         )
 
 

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 
 from casewell.cases import services as case_services
 from casewell.cases.models import Case
@@ -69,10 +68,10 @@ def put_it_down(
     return PutDown(note=written, handovers=handovers)
 
 
-def my_put_down_notes(user: User) -> QuerySet[PutDownNote]:
-    """The person's own notes, newest first. Nobody else's, whatever their role."""
+def my_put_down_notes(user: User, limit: int = 30) -> list[PutDownNote]:
+    """The person's own latest notes, newest first. Nobody else's, whatever their role."""
     with bind_office(user.office, actor=user):
-        return PutDownNote.objects.filter(user=user)
+        return list(PutDownNote.objects.filter(user=user)[:limit])
 
 
 def get_put_down_note_for(user: User, putdownnote_id: Any) -> PutDownNote:

@@ -22,7 +22,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -179,15 +179,13 @@ def record_attendance(user: User, session: SupervisionSession, attended_ids: Ite
                 row.save(update_fields=["attended"])
 
 
-def sessions_for(user: User) -> QuerySet[SupervisionSession]:
-    """Sessions the user holds or is invited to, soonest first."""
+def sessions_for(user: User, since: datetime | None = None) -> list[SupervisionSession]:
+    """Sessions the user holds or is invited to (from ``since``, if given), soonest first."""
     with bind_office(user.office, actor=user):
-        return (
-            SupervisionSession.objects.filter(Q(supervisor=user) | Q(attendees__user=user))
-            .distinct()
-            .select_related("supervisor")
-            .order_by("starts_at", "id")
-        )
+        sessions = SupervisionSession.objects.filter(Q(supervisor=user) | Q(attendees__user=user))
+        if since is not None:
+            sessions = sessions.filter(starts_at__gte=since)
+        return list(sessions.distinct().select_related("supervisor").order_by("starts_at", "id"))
 
 
 def get_session_for(user: User, supervisionsession_id: Any) -> SupervisionSession:

@@ -30,7 +30,7 @@ from casewell.wellbeing.supervision_forms import (
 @login_required
 def supervision_home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    sessions = list(supervision.sessions_for(user))
+    sessions = supervision.sessions_for(user)
     now = timezone.now()
     manager = is_manager(user)
     return render(request, "wellbeing/supervision/home.html", {

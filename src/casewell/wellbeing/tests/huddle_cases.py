@@ -25,10 +25,10 @@ def category(user: User, name: str | None = None) -> Category:
         if name is None:
             return tops.exclude(name__icontains="safeguard").first()
         found = Category.objects.filter(name=name, parent=None).first()
-    if found is not None:
-        return found
-    admin = User.objects.filter(office_id=user.office_id, staff_roles__role="administrator").first()
-    return add_category(admin, name)
+        admin = User.objects.filter(
+            office_id=user.office_id, staff_roles__role="administrator"
+        ).first()
+    return found if found is not None else add_category(admin, name)
 
 
 def a_case(user: User, summary: str, *, people=(), priority: int = 2, category_name=None):
