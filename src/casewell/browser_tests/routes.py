@@ -18,7 +18,10 @@ from casewell.offices.tenancy import across_all_offices
 from casewell.testing.cast import Cast
 
 # Routes that are not pages for people (the API has its own tests; downloads are files).
-NOT_PAGES = ("api/", "timeline/attachment/", "people/documents/", "inbox/attachment/")
+# A calendar feed is an ICS file for calendar apps, opened by its secret token.
+NOT_PAGES = (
+    "api/", "timeline/attachment/", "people/documents/", "inbox/attachment/", "wellbeing/feeds/",
+)
 # Documents shown only inside a sandboxed frame, where no script (nor axe) may run; the page
 # framing them is walked.
 FRAMED_DOCUMENTS = ("inbox:message_html",)
@@ -335,6 +338,71 @@ def _outgoingmessage_id(cast: Cast) -> int:
     return send_from_case(
         cast.ada, case, to="walker@example.org", subject="Walked", body="Walked words"
     ).pk
+def _walker(cast: Cast):  # type: ignore[no-untyped-def]
+    """The page walk's own member of staff (every role; see test_every_page's ``everyone``):
+    put-down notes and supervision records open only for their own people."""
+    from casewell.offices.models import User
+
+    return User.objects.get(office=cast.north, email="eve@nr.example")
+
+
+def _putdownnote_id(cast: Cast) -> int:
+    from casewell.wellbeing.put_down import put_it_down
+
+    return put_it_down(_walker(cast), note="What the walk is carrying").note.pk
+
+
+def _supervisionrecord_id(cast: Cast) -> int:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from casewell.wellbeing.supervision import SessionPlan, schedule_supervision, write_record
+
+    walker = _walker(cast)
+    (session,) = schedule_supervision(cast.ben, SessionPlan(
+        kind="one_to_one", supervisor_id=cast.ben.pk, supervisee_ids=[walker.pk],
+        starts_at=timezone.now() - timedelta(hours=1),
+    ))  # fmt: skip
+    return write_record(walker, session, walker.pk, text="The walk's supervision",
+                        actions=[("Walk on", None)]).pk  # fmt: skip
+
+
+def _agreedaction_id(cast: Cast) -> int:
+    from casewell.offices.tenancy import bind_office
+    from casewell.wellbeing.models import AgreedAction
+
+    record_id = _supervisionrecord_id(cast)
+    with bind_office(cast.north):
+        return AgreedAction.objects.get(record_id=record_id).pk
+
+
+def _huddle_id(cast: Cast) -> int:
+    from casewell.wellbeing.huddles import DecisionPlan, record_huddle
+
+    return record_huddle(cast.ben, kind="weekly", attendee_ids=[cast.ben.pk],
+                         learning_theme="Walking", decisions=[DecisionPlan(decision="Walk")]).pk
+
+
+def _supervisionsession_id(cast: Cast) -> int:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from casewell.wellbeing.supervision import SessionPlan, schedule_supervision
+
+    return schedule_supervision(cast.ben, SessionPlan(
+        kind="group", supervisor_id=cast.ben.pk, supervisee_ids=[cast.ada.pk, cast.wes.pk],
+        starts_at=timezone.now() - timedelta(hours=1),
+    ))[0].pk  # fmt: skip
+
+
+def _nomeetingtime_id(cast: Cast) -> int:
+    from datetime import time
+
+    from casewell.wellbeing.meeting_times import add_no_meeting_time
+
+    return add_no_meeting_time(cast.ben, repeats="daily", starts=time(12, 30), ends=time(13)).pk
 
 
 # One line per URL keyword whose record the cast does not already hold.
@@ -377,6 +445,12 @@ KWARG_MAKERS: dict[str, Callable[[Cast], object]] = {
     "messageattachment_id": _messageattachment_id,
     "campaign_id": _campaign_id,
     "outgoingmessage_id": _outgoingmessage_id,
+    "huddle_id": _huddle_id,
+    "putdownnote_id": _putdownnote_id,
+    "nomeetingtime_id": _nomeetingtime_id,
+    "supervisionsession_id": _supervisionsession_id,
+    "supervisionrecord_id": _supervisionrecord_id,
+    "agreedaction_id": _agreedaction_id,
 }
 
 

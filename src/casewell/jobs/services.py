@@ -246,6 +246,11 @@ BUILT_IN_SCHEDULES = [
         "casewell.files.tasks.remove_orphaned_files",
         timedelta(hours=6),
     ),
+    (
+        "casewell.alert-overdue-supervision",
+        "casewell.wellbeing.tasks.alert_overdue_supervision",
+        timedelta(days=1),
+    ),
 ]
 
 

@@ -7,7 +7,7 @@ sensitive records are logged by ``get_for`` through ``log_sensitive_read``.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -54,7 +54,7 @@ def log_sensitive_read(user: User, record: models.Model, *, channel: str) -> Non
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)

@@ -4,4 +4,7 @@ from __future__ import annotations
 
 from ninja import Router
 
+from casewell.wellbeing.huddle_api import router as huddle_router
+
 router = Router(tags=["wellbeing"])
+router.add_router("", huddle_router)

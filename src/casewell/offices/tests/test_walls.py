@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
 
 import pytest
@@ -59,6 +59,10 @@ from casewell.safety.services import (
 from casewell.safety.support import support_for
 from casewell.safety.texts import check_in_by_reply
 from casewell.timeline.services import add_document, add_note
+from casewell.wellbeing import huddles as wellbeing_huddles
+from casewell.wellbeing import meeting_times as wellbeing_meeting_times
+from casewell.wellbeing import put_down as wellbeing_put_down
+from casewell.wellbeing import supervision as wellbeing_supervision
 
 # URL keyword arguments that are not one of our records' ids, each with why it is
 # safe to fill in as below. A new one goes here only with a reason; a record id
@@ -247,6 +251,34 @@ def north(cast, settings, tmp_path) -> North:
         cast.ben, cast.ada.pk, "North note about the damp visit", urgent=True,
         urgent_reason="North visit moved",
     ).notification
+    # Wellbeing: a huddle's decision about the case, a put-down note handing it on, a
+    # no-meeting time, and a supervision session with its private record and action.
+    huddle = wellbeing_huddles.record_huddle(
+        cast.ben, kind="daily", attendee_ids=[cast.ada.pk, cast.ben.pk],
+        decisions=[wellbeing_huddles.DecisionPlan(decision="North huddle decision",
+                                                  case_id=damp.pk)],
+    )  # fmt: skip
+    carrying = wellbeing_put_down.put_it_down(
+        cast.ada, note="North carrying note", hand_over=[damp.pk], handover_note="North handover"
+    )
+    lunch = wellbeing_meeting_times.add_no_meeting_time(
+        cast.ben, repeats="daily", starts=time(12, 30), ends=time(13), label="North lunch"
+    )
+    (supervised,) = wellbeing_supervision.schedule_supervision(
+        cast.ben, wellbeing_supervision.SessionPlan(
+            kind="one_to_one", supervisor_id=cast.ben.pk, supervisee_ids=[cast.ada.pk],
+            starts_at=timezone.now() - timedelta(hours=1), place="North room",
+        ),
+    )  # fmt: skip
+    supervision_record = wellbeing_supervision.write_record(
+        cast.ada, supervised, cast.ada.pk, text="North supervision record",
+        actions=[("North agreed action", None)],
+    )  # fmt: skip
+    wellbeing_records = {
+        "huddle": huddle, "putdownnote": carrying.note, "nomeetingtime": lunch,
+        "supervisionsession": supervised, "supervisionrecord": supervision_record,
+        "agreedaction": wellbeing_supervision.actions_of(supervision_record)[0],
+    }  # fmt: skip
     staff = [cast.ada, cast.ben, cast.mo, cast.ivy, cast.wes, cast.amir]
     strings = [
         cast.north.name, "North Ridge", "Harriet Walsh", "harriet.walsh@example.org",
@@ -262,6 +294,8 @@ def north(cast, settings, tmp_path) -> North:
     strings += ["North damp photos", "north-damp.pdf", "north-stuck.eml"]
     strings += ["North reply", "North library campaign"]
     strings += ["North note about the damp visit", "North visit moved"]
+    strings += ["North huddle decision", "North carrying note", "North handover", "North lunch",
+                "North room", "North supervision record", "North agreed action"]
     strings += ["casework@northridge.example", "North casework mailbox",
                 "imap.northridge.example", "northcasework", "north-imap-secret"]
     return North(
@@ -272,7 +306,7 @@ def north(cast, settings, tmp_path) -> North:
                  "user": cast.ada, "organisation": ridgeway, "contact": dorothy, "case": damp,
                  "timelineentry": stairwell, "timelineattachment": tenancy_file,
                  "notification": note_to_ada,
-                 **people_records, **mail_in, **inbox_records},
+                 **people_records, **mail_in, **inbox_records, **wellbeing_records},
         strings=strings,
     )
 
