@@ -199,7 +199,8 @@ def read_raw_message(raw_message_id: int, office_id: int | None = None) -> str:
         started = count_attempt(raw_message_id, office_id)
     if not started:
         return "already read" if office_of(raw_message_id) == office_id else "gone"
-    with bind_office(office_id), transaction.atomic():
+    # On PostgreSQL binding already opened the transaction: no savepoint inside it.
+    with bind_office(office_id), transaction.atomic(savepoint=False):
         raw_message = locked_raw_message(raw_message_id, office_id)
         if raw_message is None or raw_message.state != RawState.STORED:
             return "already read"
