@@ -105,7 +105,7 @@ def _import_one(office: Office, source: str, data: bytes, summary: ImportSummary
         return
     # Read now, not by a worker later, to tell what became of it. (The queued job
     # then finds it read and does nothing.)
-    services.read_raw_message(raw.pk)
+    services.read_raw_message(raw.pk, raw.office_id)
     with bind_office(office):
         raw.refresh_from_db(fields=["state", "quarantine_reason"])
     if raw.state == RawState.PARSED:

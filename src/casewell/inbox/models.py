@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from casewell.encryption import decrypt_text, encrypt_text
 from casewell.files.models import StoredFile
+from casewell.inbox.subjects import subject_key
 from casewell.offices.models import TenantModel
 
 
@@ -150,6 +151,9 @@ class Message(TenantModel):
     to = models.JSONField(default=list, blank=True, help_text='[{"name": ..., "address": ...}]')
     cc = models.JSONField(default=list, blank=True)
     subject = models.TextField(blank=True)
+    # The subject as threading compares it (``inbox.subjects.subject_key``), set on save:
+    # indexed, so a reply without headers finds its thread without reading every subject.
+    thread_subject = models.CharField(max_length=200, blank=True, editable=False)
     sent_at = models.DateTimeField(null=True, blank=True)
     text_body = models.TextField(blank=True)
     html_body = models.TextField(blank=True)
@@ -181,12 +185,13 @@ class Message(TenantModel):
     created_at = models.DateTimeField(default=timezone.now)
 
     # What people wrote is kept out of the audit trail's copies of changed values.
-    sensitive_fields = ("subject", "text_body", "html_body")
+    sensitive_fields = ("subject", "thread_subject", "text_body", "html_body")
 
     class Meta:
         indexes = [
             models.Index(fields=["office", "message_id"]),
             models.Index(fields=["office", "state", "created_at"]),
+            models.Index(fields=["office", "thread_subject"]),
         ]
         constraints = [
             # One Message per message: a second copy becomes a duplicate raw message.
@@ -199,6 +204,13 @@ class Message(TenantModel):
 
     def __str__(self) -> str:
         return self.subject[:100] or "(no subject)"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.thread_subject = subject_key(self.subject)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "subject" in update_fields:
+            kwargs["update_fields"] = [*update_fields, "thread_subject"]  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class MessageAttachment(TenantModel):

@@ -1,6 +1,11 @@
 """Reading a raw message: headers, text, attachments and what kind of message it is.
 
-The standard library's ``email`` package with the modern policy does the parsing; this
+The standard library's ``email`` package does the parsing: the message's structure with
+the fast ``compat32`` policy, and the headers Casewell reads for their words (From, To,
+Cc, Sender, Subject, and each part's Content-Type and Content-Disposition, where RFC
+2047 encoded words and RFC 2231 parameters live) with the modern policy's header
+parser, once each. (The modern policy used for the whole message parses Content-Type
+again every time it is asked, a dozen times a message, which made reading slow.) This
 module repairs what senders get wrong (text in a character set other than the one
 labelled, or none; 8-bit bytes in headers), unpacks Outlook's winmail.dat (TNEF),
 summarises calendar invitations into the text, and recognises bounces and automatic
@@ -21,8 +26,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import policy
+from email._policybase import Compat32
 from email.header import decode_header, make_header
-from email.message import EmailMessage, Message
+from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
 
@@ -160,27 +166,46 @@ def _raw_header(message: Message, name: str) -> str | None:
     return None
 
 
-def plain_header(message: Message, name: str) -> str:
-    """A header's value as sent, unfolded, without decoding encoded words: for identifiers,
-    dates and flags, which are ASCII (and parsing them the modern way is slow)."""
+def _source(message: Message, name: str) -> str | None:
+    """The first ``name`` header's value as the parser kept it (undecoded), or None."""
     wanted = name.lower()
     for key, value in getattr(message, "_headers", []):
         if key.lower() == wanted:
-            return clean_text(" ".join(str(value).split()))
-    return ""
+            return value if isinstance(value, str) else str(value)
+    return None
+
+
+_LINE_BREAKS = re.compile(r"\r\n|\r|\n")
+
+
+def modern_header(message: Message, name: str) -> object | None:
+    """The first ``name`` header parsed by the modern policy (decoded words, parameters,
+    addresses), as ``policy.default`` would give it; None if absent. May raise on a
+    header that policy cannot parse (the callers fall back to the old way)."""
+    value = _source(message, name)
+    if value is None:
+        return None
+    return policy.default.header_factory(name, _LINE_BREAKS.sub("", value))
+
+
+def plain_header(message: Message, name: str) -> str:
+    """A header's value as sent, unfolded, without decoding encoded words: for identifiers,
+    dates and flags, which are ASCII (and parsing them the modern way is slow)."""
+    value = _source(message, name)
+    return "" if value is None else clean_text(" ".join(value.split()))
 
 
 def header(message: Message, name: str) -> str:
     """A header's decoded value, "" if absent; never raises on a malformed header."""
-    wanted = name.lower()
-    for key, value in getattr(message, "_headers", []):
-        if key.lower() == wanted and _SURROGATES.search(str(value)):
-            # Raw 8-bit text (no encoded words): the modern parser would replace it with
-            # question marks; its bytes are read as text here instead.
-            return clean_text(" ".join(str(value).split()))
+    value = _source(message, name)
+    if value is None:
+        return ""
+    if _SURROGATES.search(value):
+        # Raw 8-bit text (no encoded words): the modern parser would replace it with
+        # question marks; its bytes are read as text here instead.
+        return clean_text(" ".join(value.split()))
     try:
-        value = message.get(name)
-        text = "" if value is None else str(value)
+        text = str(modern_header(message, name))
     except Exception:  # noqa: BLE001 - the modern parser's bugs must not lose the message
         text = _raw_header(message, name) or ""
     return clean_text(" ".join(text.split()))
@@ -188,7 +213,7 @@ def header(message: Message, name: str) -> str:
 
 def _address_pairs(message: Message, name: str) -> list[tuple[str, str]]:
     try:
-        value = message.get(name)
+        value = modern_header(message, name)
         if value is None:
             return []
         addresses = getattr(value, "addresses", None)
@@ -324,7 +349,7 @@ def _info(part: Message) -> _PartInfo:
     if cached is not None:
         return cached
     try:
-        declared = part.get("content-type")
+        declared = modern_header(part, "content-type")
         if declared is None:
             content_type = part.get_default_type()
         else:
@@ -335,7 +360,7 @@ def _info(part: Message) -> _PartInfo:
     except Exception:  # noqa: BLE001 - a malformed header: read the part as bytes
         content_type, params = "application/octet-stream", {}
     try:
-        placed = part.get("content-disposition")
+        placed = modern_header(part, "content-disposition")
         disposition = str(placed or "").split(";", 1)[0].strip().lower()
         disposition_params = _params(placed)
     except Exception:  # noqa: BLE001
@@ -466,7 +491,7 @@ def _read_leaf(part: Message, content_type: str, reading: _Reading) -> None:
             reading.summaries.append(clean_text(summary))
         _attach(reading, part, _payload_bytes(part), content_type)
     elif content_type in ("text/rfc822-headers", "message/rfc822-headers"):
-        enclosed = email.message_from_bytes(_payload_bytes(part), policy=policy.default)
+        enclosed = email.message_from_bytes(_payload_bytes(part), policy=STRUCTURE)
         original = normalise_message_id(plain_header(enclosed, "message-id"))
         if original:
             reading.returned_message_ids.append(original)
@@ -479,7 +504,7 @@ def _read_leaf(part: Message, content_type: str, reading: _Reading) -> None:
 
 
 def _payload_bytes_of_status(part: Message) -> bytes:
-    """A delivery-status part's text (the modern parser splits it into header blocks)."""
+    """A delivery-status part's text (the parser splits it into header blocks)."""
     payload = part.get_payload()
     if isinstance(payload, list):
         return b"\n".join(
@@ -638,6 +663,16 @@ def fingerprint(message: Message, raw: bytes) -> str:
     return digest.hexdigest()
 
 
+class _StructurePolicy(Compat32):
+    """``compat32`` (fast: no header is parsed for its words), except that a header's value
+    is unfolded when the parser asks for it, as the modern policy does, so a boundary
+    folded in the middle (``boundary="----=_NextPart<CRLF> _000"``) still matches."""
+
+    def header_fetch_parse(self, name: str, value: str) -> str:
+        return super().header_fetch_parse(name, _LINE_BREAKS.sub("", value))
+
+
+STRUCTURE = _StructurePolicy()
 _BOM = b"\xef\xbb\xbf"
 # Obsolete syntax (RFC 5322 section 4.5.3): spaces between a header's name and its colon.
 _OBSOLETE_NAME = re.compile(rb"^([!-9;-~]+)[ \t]+:", re.MULTILINE)
@@ -645,12 +680,12 @@ _OBSOLETE_NAME = re.compile(rb"^([!-9;-~]+)[ \t]+:", re.MULTILINE)
 
 def _message_from_bytes(raw: bytes) -> Message:
     raw = raw.removeprefix(_BOM)  # saved by a Windows editor
-    message = email.message_from_bytes(raw, policy=policy.default)
+    message = email.message_from_bytes(raw, policy=STRUCTURE)
     if not message.keys() and _OBSOLETE_NAME.match(raw):
         found = _HEADER_END.search(raw)
         end = found.start() if found else len(raw)
         raw = _OBSOLETE_NAME.sub(rb"\1:", raw[:end]) + raw[end:]
-        message = email.message_from_bytes(raw, policy=policy.default)
+        message = email.message_from_bytes(raw, policy=STRUCTURE)
     return message
 
 
@@ -699,7 +734,7 @@ def parse_message(raw: bytes, limits: Limits | None = None) -> ParsedMessage:
     parsed.text_body = "\n\n".join([*texts, *reading.summaries]).strip()
     parsed.attachments = reading.attachments
     parsed.notes = reading.notes
-    if isinstance(message, EmailMessage) and message.defects:
+    if message.defects:
         parsed.notes.append(
             "The message is not well formed ("
             + ", ".join(sorted({type(defect).__name__ for defect in message.defects}))

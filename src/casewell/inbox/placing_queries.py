@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from django.db import connection
 
 from casewell.cases.models import Case
-from casewell.inbox.models import Message, MessageKind, MessageState, OutgoingMessage
+from casewell.inbox.models import Message, MessageKind, OutgoingMessage
 from casewell.offices.models import Office
 from casewell.people.models import Person, PersonEmail
 
@@ -134,41 +134,33 @@ def earlier_on_cases(
     office_id: int,
     *,
     sender: str,
-    subject_word: str,
+    subject_key: str,
     start: datetime,
     end: datetime,
     leaving_out: int,
     limit: int,
 ) -> list[tuple[str, str, Any, int]]:
     """(subject, from_address, cc, case id) of messages on a case written between ``start``
-    and ``end`` by ``sender`` or with them in Cc, whose subject contains ``subject_word``
-    (any case), newest first. The caller checks Cc and subject exactly."""
-    word, address = _containing(subject_word), _containing(sender)
-    states = list(MessageState.values)
-    # "state IN (every state) AND created_at >= start" lets the database walk the
-    # (office, state, created_at) index over the window instead of every message ever
-    # kept: a message arrives after it was written, so it arrived after ``start`` too.
+    and ``end`` by ``sender`` or with them in Cc, whose stored subject key is
+    ``subject_key``, newest first. The caller checks Cc and subject exactly."""
+    # The (office, thread_subject) index narrows to the few messages with this subject.
     rows = _rows(
         "SELECT subject, from_address, cc, case_id FROM {message} "
-        "WHERE office_id = %s AND state IN ({listed}) AND created_at >= %s "
-        "AND subject {like} %s ESCAPE '\\' "
+        "WHERE office_id = %s AND thread_subject = %s "
         "AND (from_address = %s OR CAST(cc AS TEXT) {like} %s ESCAPE '\\') "
         "AND case_id IS NOT NULL "
         "AND COALESCE(sent_at, created_at) >= %s AND COALESCE(sent_at, created_at) <= %s "
         "AND id <> %s ORDER BY COALESCE(sent_at, created_at) DESC, id DESC LIMIT %s",
         [
             office_id,
-            *states,
-            _moment(start),
-            word,
+            subject_key,
             sender,
-            address,
+            _containing(sender),
             _moment(start),
             _moment(end),
             leaving_out,
             limit,
         ],
-        listed=len(states),
     )
     field = Message._meta.get_field("cc")
     return [

@@ -18,7 +18,6 @@ import logging
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from casewell.files.keys import office_key
@@ -38,6 +37,13 @@ from casewell.inbox.models import (
     MessageAttachment,
     RawMessage,
     RawState,
+)
+from casewell.inbox.raw_queries import (
+    count_attempt,
+    kept_before,
+    locked_raw_message,
+    mark_parsed,
+    office_of,
 )
 from casewell.offices.audit import record_event
 from casewell.offices.models import Office, User
@@ -107,9 +113,10 @@ def keep_raw(
         raise ValueError(f"Unknown door {door!r}: one of {', '.join(Door.values)}.")
     digest = hashlib.sha256(raw).hexdigest()
     with bind_office(office):
-        existing = RawMessage.objects.filter(sha256=digest).first()
-        if existing is not None:
-            return existing, False
+        if kept_before(office.pk, digest):
+            existing = RawMessage.objects.filter(sha256=digest).first()
+            if existing is not None:
+                return existing, False
         storage_name = new_storage_name()
         path = path_for(office.pk, storage_name)
         # Written before the rows that name it: a crash between leaves an orphan file,
@@ -135,7 +142,7 @@ def keep_raw(
                 )
                 from casewell.inbox.tasks import read_raw_message
 
-                read_raw_message.enqueue(message.pk)
+                read_raw_message.enqueue(message.pk, office.pk)
         except IntegrityError:
             # The same bytes were kept at the same moment by another door or thread.
             path.unlink(missing_ok=True)
@@ -152,15 +159,15 @@ def keep_raw(
 def raw_bytes(raw_message: RawMessage) -> bytes:
     """The message's bytes exactly as received (TamperedFile if the stored copy was changed)."""
     stored = raw_message.stored_file
+    return _stored_bytes(stored.office_id, stored.storage_name, raw_message.sha256)
+
+
+def _stored_bytes(office_id: int, storage_name: str, sha256: str) -> bytes:
     contents = b"".join(
-        read_decrypted(
-            path_for(stored.office_id, stored.storage_name),
-            _key(stored.office_id),
-            stored.storage_name,
-        )
+        read_decrypted(path_for(office_id, storage_name), _key(office_id), storage_name)
     )
-    if hashlib.sha256(contents).hexdigest() != raw_message.sha256:
-        raise TamperedFile(f"{stored.storage_name} does not match the checksum taken on receipt.")
+    if hashlib.sha256(contents).hexdigest() != sha256:
+        raise TamperedFile(f"{storage_name} does not match the checksum taken on receipt.")
     return contents
 
 
@@ -172,37 +179,29 @@ def _quarantine(raw_message: RawMessage, reason: str) -> None:
     logger.warning("Quarantined raw message %s: %s", raw_message.pk, reason)
 
 
-def read_raw_message(raw_message_id: int) -> str:
+def read_raw_message(raw_message_id: int, office_id: int | None = None) -> str:
     """Read a stored raw message into a Message (and its attachments), or quarantine it.
 
-    Idempotent: a raw message no longer in state "stored" is left alone, so a job run
-    twice (its first worker died) reads it once. Causes: the Message (audited), stored
-    attachments, or a quarantine reason; then placing (threading, matching) of the new
-    Message. Returns what happened, in a word.
+    ``office_id`` is the raw message's office when the caller knows it (the job is
+    told it when queued), saving a look-up across offices. Idempotent: a raw message
+    no longer in state "stored" is left alone, so a job run twice (its first worker
+    died) reads it once. Causes: the Message (audited), stored attachments, or a
+    quarantine reason; then placing (threading, matching) of the new Message.
+    Returns what happened, in a word.
     """
-    with across_all_offices():
-        office_id = (
-            RawMessage.all_offices.filter(pk=raw_message_id)
-            .values_list("office_id", flat=True)
-            .first()
-        )
     if office_id is None:
-        return "gone"
+        office_id = office_of(raw_message_id)
+        if office_id is None:
+            return "gone"
     with bind_office(office_id):
         # Counted before reading, and committed: a message whose reading kills the worker
         # (it exhausts memory, say) is counted each time, and quarantined, not retried for ever.
-        started = RawMessage.objects.filter(pk=raw_message_id, state=RawState.STORED).update(
-            attempts=F("attempts") + 1
-        )
+        started = count_attempt(raw_message_id, office_id)
     if not started:
-        return "already read"
-    with bind_office(office_id), transaction.atomic():
-        raw_message = (
-            RawMessage.objects.select_for_update()
-            .select_related("stored_file")
-            .filter(pk=raw_message_id)
-            .first()
-        )
+        return "already read" if office_of(raw_message_id) == office_id else "gone"
+    # On PostgreSQL binding already opened the transaction: no savepoint inside it.
+    with bind_office(office_id), transaction.atomic(savepoint=False):
+        raw_message = locked_raw_message(raw_message_id, office_id)
         if raw_message is None or raw_message.state != RawState.STORED:
             return "already read"
         if raw_message.attempts > MOST_UNFINISHED_READS:
@@ -214,7 +213,7 @@ def read_raw_message(raw_message_id: int) -> str:
             )
             return "quarantined"
         try:
-            data = raw_bytes(raw_message)
+            data = _stored_bytes(office_id, raw_message.stored_name, raw_message.sha256)
         except TamperedFile as problem:
             _quarantine(raw_message, f"The stored copy of this message cannot be read: {problem}")
             return "quarantined"
@@ -268,10 +267,7 @@ def _keep_parsed(raw_message: RawMessage, parsed: parsing.ParsedMessage) -> str:
         raw_message.parsed_at = now
         raw_message.save(update_fields=["state", "duplicate_of", "parsed_at", "attempts"])
         return "duplicate"
-    raw_message.state = RawState.PARSED
-    raw_message.quarantine_reason = ""
-    raw_message.parsed_at = now
-    raw_message.save(update_fields=["state", "quarantine_reason", "parsed_at", "attempts"])
+    mark_parsed(raw_message, now)
     _place(message)
     return "parsed"
 
@@ -377,7 +373,7 @@ def retry_quarantined(raw_message: RawMessage, *, by: User | None = None) -> Raw
         )
         from casewell.inbox.tasks import read_raw_message as read_job
 
-        read_job.enqueue(locked.pk)
+        read_job.enqueue(locked.pk, locked.office_id)
         return locked
 
 

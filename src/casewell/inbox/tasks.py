@@ -8,6 +8,9 @@ from casewell.inbox import services
 
 
 @task()
-def read_raw_message(raw_message_id: int) -> str:
-    """Read one kept raw message into a Message, or quarantine it with a reason."""
-    return services.read_raw_message(raw_message_id)
+def read_raw_message(raw_message_id: int, office_id: int | None = None) -> str:
+    """Read one kept raw message into a Message, or quarantine it with a reason.
+
+    ``office_id`` (its office, given since jobs queued today) saves a look-up; jobs
+    queued before it was given still run."""
+    return services.read_raw_message(raw_message_id, office_id)

@@ -29,6 +29,8 @@ from django.conf import settings
 from casewell.cases.models import Case
 from casewell.inbox import placing_queries as queries
 from casewell.inbox.models import Message
+from casewell.inbox.subjects import BRACKETED_REFERENCE as _ANY_REFERENCE
+from casewell.inbox.subjects import normalise_subject, subject_key
 
 THREAD_WINDOW_DAYS = 30
 # Earlier messages looked at for step 3, newest first: a sender writing more than this
@@ -43,20 +45,6 @@ BY_REPLY_TO_SENT = "reply to an e-mail sent from the case"
 BY_BOUNCE = "bounce of a message on the case"
 BY_SUBJECT = "same sender and subject"
 BY_CC_SUBJECT = "reply from someone in Cc, same subject"
-
-# Prefixes mail programs put before a subject, in several languages, and the
-# "external sender" warnings organisations add; repeated and mixed ("RE: Fwd: AW:").
-_SUBJECT_PREFIX = re.compile(
-    r"^\s*(?:"
-    r"(?:re|fwd?|aw|wg|sv|vs|vb|antw|rif|r|tr|res|odp|ynt|enc|doorst)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]"
-    r"|\[\s*external\s*\]|\(\s*external\s*\)|\*+\s*external\s*\*+|external\s*:"
-    r"|(?:automatic\s+reply|auto(?:matic)?[- ]?reply|out\s+of\s+(?:the\s+)?office"
-    r"|undeliverable|delivery\s+status\s+notification\s*\(failure\))\s*:"
-    r")\s*",
-    re.IGNORECASE,
-)
-_ANY_REFERENCE = re.compile(r"\[\s*([A-Za-z0-9]{1,8})-(\d{4})-(\d{1,9})\s*\]")
-
 
 @dataclass(frozen=True)
 class Thread:
@@ -78,22 +66,6 @@ NO_THREAD = Thread()
 
 def window_days() -> int:
     return int(getattr(settings, "INBOX_THREAD_WINDOW_DAYS", THREAD_WINDOW_DAYS))
-
-
-def normalise_subject(subject: str) -> str:
-    """The subject as threading compares it: reply and forward prefixes, external-sender
-    warnings and case references gone, spaces folded, case folded.
-
-    >>> normalise_subject("RE: Fwd: [EXTERNAL]  Damp  in my flat")
-    'damp in my flat'
-    """
-    text = _ANY_REFERENCE.sub(" ", subject or "")
-    while True:
-        shorter = _SUBJECT_PREFIX.sub("", text, count=1)
-        if shorter == text:
-            break
-        text = shorter
-    return " ".join(text.split()).casefold()
 
 
 @lru_cache(maxsize=256)
@@ -199,12 +171,12 @@ def _by_sender_and_subject(message: Message) -> Thread:
     if not sender or not subject:
         return NO_THREAD
     moment = moment_of(message)
-    # The database narrows by the subject's longest word (no column holds the normalised
-    # subject); each subject found is then normalised and compared whole, here.
+    # The database finds earlier messages by their stored subject key (indexed); each
+    # subject found is then normalised and compared whole, here.
     earlier = queries.earlier_on_cases(
         message.office_id,
         sender=sender,
-        subject_word=_longest_word(subject),
+        subject_key=subject_key(message.subject),
         start=moment - timedelta(days=window_days()),
         end=moment,
         leaving_out=message.pk,
@@ -218,9 +190,3 @@ def _by_sender_and_subject(message: Message) -> Thread:
         if sender in addresses_in(earlier_cc):
             return Thread(case_id, BY_CC_SUBJECT)
     return NO_THREAD
-
-
-def _longest_word(subject: str) -> str:
-    # Plain ASCII where there is a choice: SQLite folds the case of ASCII letters only.
-    words = sorted(subject.split(), key=lambda word: (word.isascii(), len(word)), reverse=True)
-    return words[0]

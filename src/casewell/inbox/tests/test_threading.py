@@ -157,6 +157,38 @@ def test_same_sender_and_subject_within_the_window_joins_the_case(cast):
         assert find_thread(message).how == BY_SUBJECT
 
 
+def test_each_message_keeps_its_subject_as_threading_compares_it_even_after_an_edit(cast):
+    message = stored_message(cast.north, subject="RE: [EXTERNAL] Damp in my  flat")
+    assert message.thread_subject == "damp in my flat"
+    with bind_office(cast.north):
+        message.subject = "Fwd: Mould in the kitchen"
+        message.save(update_fields=["subject"])
+        assert Message.objects.get(pk=message.pk).thread_subject == "mould in the kitchen"
+
+
+def test_the_stored_subject_is_kept_out_of_the_audit_trail_like_the_subject(cast):
+    from casewell.offices.models import AuditEntry
+
+    message = stored_message(cast.north, subject="Damp in my flat")
+    with bind_office(cast.north):
+        entry = AuditEntry.objects.filter(
+            subject_type="inbox.Message", subject_id=str(message.pk)
+        ).get()
+    assert "damp" not in str(entry.changes).lower()
+
+
+def test_a_subject_edited_after_the_case_began_no_longer_threads_by_the_old_subject(cast):
+    case = a_case(cast.ada)
+    earlier = stored_message(cast.north, subject="Damp in my flat", sent_at=days_ago(3), case=case)
+    with bind_office(cast.north):
+        earlier.subject = "Noise from next door"
+        earlier.save(update_fields=["subject"])
+    message = placed(cast.north, subject="Re: Damp in my flat", message_id="new.edit@example.net")
+    assert message.case is None
+    again = placed(cast.north, subject="Re: noise from next door", message_id="new.ed2@example.net")
+    assert again.case == case
+
+
 def test_same_sender_and_subject_outside_the_window_waits_for_triage(cast):
     case = a_case(cast.ada)
     stored_message(cast.north, subject="Damp in my flat", sent_at=days_ago(31), case=case)
