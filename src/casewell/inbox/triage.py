@@ -23,6 +23,8 @@ from casewell.offices.permissions import get_for, may_see
 from casewell.offices.tenancy import bind_office
 from casewell.safety.handlers import handlers_for_people, may_read_contact
 from casewell.safety.markers import markers_for_senders
+from casewell.wellbeing.exposure import record_exposure
+from casewell.wellbeing.models.workload import ExposureAction
 
 VIEWS = {
     "triage": "To triage",
@@ -171,7 +173,9 @@ def assign(user: User, message: Message, assignee: User | int | str | None) -> M
     if message.state == MessageState.TRIAGE:
         message.state = MessageState.ASSIGNED
         fields.append("state")
-    return _save(user, message, fields)
+    _save(user, message, fields)
+    record_exposure(user, message, ExposureAction.HANDLED)
+    return message
 
 
 def archive(user: User, message: Message) -> Message:
@@ -181,7 +185,9 @@ def archive(user: User, message: Message) -> Message:
         raise PermissionDenied("Interns archive only messages assigned to them.")
     _require_open(message)
     message.state = MessageState.ARCHIVED
-    return _save(user, message, ["state"])
+    _save(user, message, ["state"])
+    record_exposure(user, message, ExposureAction.HANDLED)
+    return message
 
 
 def link_to_case(user: User, message: Message, reference: str) -> Message:

@@ -35,6 +35,8 @@ from casewell.offices.models import User
 from casewell.offices.permissions import get_for, may_see
 from casewell.offices.tenancy import bind_office, current_actor
 from casewell.timeline.models import Direction, EntryKind, TimelineAttachment, TimelineEntry
+from casewell.wellbeing.exposure import record_exposure
+from casewell.wellbeing.models.workload import ExposureAction
 
 MAX_TEXT = 20_000
 MAX_DURATION_MINUTES = 24 * 60
@@ -401,6 +403,7 @@ def open_entry(user: User, timelineentry_id: Any, *, channel: str = "page") -> T
         entry = get_for(user, TimelineEntry, timelineentry_id, channel=channel)
         if entry.is_sensitive:
             log_sensitive_read(user, entry, channel=channel)
+        record_exposure(user, entry, ExposureAction.READ)
     return entry
 
 
