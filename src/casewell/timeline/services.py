@@ -35,6 +35,7 @@ from casewell.offices.models import User
 from casewell.offices.permissions import get_for, may_see
 from casewell.offices.tenancy import bind_office, current_actor
 from casewell.timeline.models import Direction, EntryKind, TimelineAttachment, TimelineEntry
+from casewell.wellbeing import services as wellbeing
 from casewell.wellbeing.exposure import record_exposure
 from casewell.wellbeing.models.workload import ExposureAction
 
@@ -153,6 +154,10 @@ def _kinds(kinds: Iterable[str] | None) -> list[str]:
 def _entry(case: Case, kind: str, *, author: User | None, **fields: Any) -> TimelineEntry:
     entry = TimelineEntry(office_id=case.office_id, case=case, kind=kind, author=author, **fields)
     entry.save()
+    wellbeing.score_item(
+        entry.office_id, wellbeing.ItemKind.TIMELINE_ENTRY, entry.pk,
+        f"{entry.subject}\n{entry.text}",
+    )  # fmt: skip
     return entry
 
 

@@ -1,54 +1,36 @@
-"""Cases to carry, for the workload tests."""
+"""Items to assess: a North case with a timeline, and mail arriving in North's inbox."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from casewell.cases.models import Case, Category
+from casewell.cases.models import Category
 from casewell.cases.services import open_case
+from casewell.inbox import services as inbox_services
+from casewell.inbox.models import Message
+from casewell.inbox.tests.mail import simple
 from casewell.offices.tenancy import bind_office
+from casewell.wellbeing.tests.workload_cases import caseload  # noqa: F401 - workload's fixture
 
 
-class Caseload:
-    """Opens North cases assigned to someone, with a complexity, a due date or a distress."""
+@pytest.fixture(autouse=True)
+def _files_in_a_folder_of_their_own(data_folder):
+    """Mail and documents store files: each test in its own folder."""
 
-    def __init__(self, cast):
-        self.cast = cast
-        with bind_office(cast.north):
-            self.housing = Category.objects.get(name="Housing", parent=None)
 
-    def open(
-        self,
-        assignee,
-        *,
-        summary: str = "Damp in the flat",
-        complexity: int | None = None,
-        due: date | None = None,
-        distress: int | None = None,
-    ) -> Case:
-        case = open_case(
-            self.cast.ben,
-            summary=summary,
-            category=self.housing,
-            assignee=assignee,
-            complexity=complexity,
-        )
-        if due is not None:
-            # A due date in the past cannot be set through the form: it is set here directly.
-            with bind_office(self.cast.north):
-                Case.objects.filter(pk=case.pk).update(due_date=due)
-            case.due_date = due
-        if distress is not None:
-            from casewell.wellbeing.workload import set_case_workload
+def open_a_case(user, summary: str = "Housing repairs outstanding"):
+    with bind_office(user.office):
+        category = Category.objects.filter(parent=None).order_by("pk").first()
+    return open_case(user, summary=summary, category=category, assignee=user)
 
-            set_case_workload(
-                self.cast.ben, case, complexity=complexity, distress=distress, reason="Test case"
-            )
-        return case
+
+def receive(office, *, subject: str = "Housing repair", body: str) -> Message:
+    stored = inbox_services.receive_raw(office, simple(subject=subject, body=body), door="smtp")
+    inbox_services.read_raw_message(stored.pk)
+    with bind_office(office):
+        return Message.objects.get(raw=stored)
 
 
 @pytest.fixture
-def caseload(cast) -> Caseload:
-    return Caseload(cast)
+def case(cast):
+    return open_a_case(cast.ada)

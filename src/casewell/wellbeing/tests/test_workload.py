@@ -130,9 +130,14 @@ def test_settings_refuse_numbers_out_of_range_naming_each(cast):
         "nudge_items": ["Enter a whole number"],
     }
     assert settings_for(cast.north.pk).capacity == 20
-    change_workload_settings(cast.ben, capacity=12, nudge_items=3, nudge_minutes=20, nudges_on=False)
+    change_workload_settings(
+        cast.ben, capacity=12, nudge_items=3, nudge_minutes=20, nudges_on=False
+    )
     saved = settings_for(cast.north.pk)
     assert (saved.capacity, saved.nudge_items, saved.nudge_minutes, saved.nudges_on) == (
-        12, 3, 20, False,
+        12,
+        3,
+        20,
+        False,
     )
     assert settings_for(cast.south.pk).capacity == 20  # South keeps its own
