@@ -63,7 +63,7 @@ class ExposureEvent(TenantModel):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     at = models.DateTimeField(default=timezone.now)
     action = models.CharField(max_length=10, choices=ExposureAction.choices)
-    # "message:12", "entry:40", "case:7": one key per item, so counts can be of distinct items.
+    # "message:12", "timeline:40", "case:7": one key per item, so counts can be of distinct items.
     item = models.CharField(max_length=40)
     case_id_at_time = models.PositiveIntegerField(null=True, blank=True)
     level = models.PositiveSmallIntegerField(choices=DistressLevel.choices)
