@@ -329,6 +329,8 @@ KWARG_MAKERS: dict[str, Callable[[Cast], object]] = {
     "team_id": _team_id,
     "tag_id": _tag_id,
     "timelineentry_id": _timelineentry_id,
+    # Dismissing a break nudge answers POSTs only (405 to the walk): any id will do.
+    "breaknudge_id": lambda cast: 1,
     "organisation_id": _organisation_id,
     "contact_id": _contact_id,
     "central_key": _central_key,

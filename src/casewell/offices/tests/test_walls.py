@@ -59,6 +59,8 @@ from casewell.safety.services import (
 from casewell.safety.support import support_for
 from casewell.safety.texts import check_in_by_reply
 from casewell.timeline.services import add_document, add_note
+from casewell.wellbeing.exposure import record_exposure
+from casewell.wellbeing.workload import change_workload_settings, set_case_workload
 
 # URL keyword arguments that are not one of our records' ids, each with why it is
 # safe to fill in as below. A new one goes here only with a reason; a record id
@@ -183,6 +185,13 @@ def north(cast, settings, tmp_path) -> North:
     )
     with bind_office(cast.north):
         tenancy_file = tenancy.entry_files.get()
+    # Ada is offered a break after two heavy cases in a row (wellbeing's workload).
+    change_workload_settings(cast.ben, nudge_items=2)
+    for heavy in (damp, open_case(
+        cast.ada, summary="Threats at the door", category=_first_category(cast.north)
+    )):
+        set_case_workload(cast.ben, heavy, distress=3, reason="Threats to Harriet")
+        record_exposure(cast.ada, heavy, "opened")
     visit = start_lone_working(cast.ada, SessionPlan(
         purpose="home_visit", location="3 Kirkgate, Leeds", buddy_id=cast.wes.pk,
         expected_end=timezone.now() + timedelta(hours=2), emergency_contact_name="Sam Lovelace",
