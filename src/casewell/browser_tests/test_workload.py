@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from casewell.browser_tests.pages import CasewellPage, Visitor
-from casewell.browser_tests.test_timeline import tab_to_link
+from casewell.browser_tests.test_timeline import tab_to, tab_to_link
 from casewell.cases.models import Case, Category
 from casewell.cases.services import open_case
 from casewell.offices.tenancy import bind_office
@@ -132,6 +132,6 @@ def test_a_caseworker_dismisses_a_break_nudge_with_the_keyboard(cast, signed_in)
     ada: Visitor = signed_in(cast.ada)
     home = ada.open("/", AnyPage)
     assert "Time for a break?" in home.main.inner_text()
-    tab_to_link(home.page, "Dismiss the break suggestion")
+    tab_to(home.page, "[data-testid=break-nudge] button[type=submit]")
     home = ada.follow(lambda: home.page.keyboard.press("Enter"), AnyPage)
     assert "Time for a break?" not in home.main.inner_text()
