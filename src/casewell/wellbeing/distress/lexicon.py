@@ -256,6 +256,8 @@ ALWAYS: dict[str, list[tuple[str, int]]] = {
         (r"(?:" + WILL + r"|" + WE_WILL + r") (?:\w+ )?(?:find|get|do|sort out|deal with|come for|"
          r"come after|end|destroy|finish|have) (?:" + YOU + r")(?= *(?:[.!;]|$|one day|soon|for (?:this"
          r"|that|what)|when|outside|after work|and your))", 3),
+        # A threat naming a member of staff in the third person ("tell the caseworker I'll ...").
+        (r"(?:caseworkers?|receptionist|the mp|your mp|member of staff|your staff|that (?:woman|man|girl|bloke))[,:]?(?: \w+){0,6}[,:]? (?:i ?'?ll|i will|i am going to|i ?'?m going to|i ?'?m gonna|we ?'?ll|we will) (?:\w+ )?(?:kill|murder|stab|hurt|shoot|batter|smash|attack|beat|punch|burn|rape|strangle|get|find|do) (?:her|him|them|you)\b", 3),
         (r"(?:i|we|people|they) (?:know|found out|have found) where (?:you|" + YOU + r"|she|he|they)"
          r" (?:live|lives|work|works|park|parks|go)", 3),
         (r"(?:watch your back|watch yourselves|you ?'?(?:ll| will) (?:regret|pay for|be sorry for) "
