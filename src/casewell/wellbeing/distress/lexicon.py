@@ -60,6 +60,7 @@ HIT = (
 )
 
 # (pattern, severity); category -> list. Order does not matter.
+# fmt: off
 LEXICON: dict[str, list[tuple[str, int]]] = {
     SUICIDE: [
         (r"suicides?", 1),
@@ -277,3 +278,4 @@ ALWAYS: dict[str, list[tuple[str, int]]] = {
          r"office|kids))", 3),
     ],
 }
+# fmt: on

@@ -103,7 +103,7 @@ def test_a_stated_plan_of_suicide_is_always_flagged(text):
         "You'll regret this.",
         "I'll burn your office down.",
         "> I will hurt your staff",
-        "She said \"I will kill you\" and hung up.",
+        'She said "I will kill you" and hung up.',
     ],
 )
 def test_an_explicit_threat_to_staff_is_always_flagged(text):
