@@ -23,7 +23,6 @@ import random
 import statistics
 import sys
 import time
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -127,10 +126,14 @@ UNRELATED_CONSTRUCTS = [
     "Sleep issues", "Physical health issues & disability", "Finances & work stress",
     "Poverty & homelessness", "Mental health treatment", "Perfectionism",
 ]  # fmt: skip
-# Which categories found count for a source's labels (over-warning: a near category counts).
+# Which categories found count for a labelled one: the warning a reader would see names a
+# near category ("suicide" for a self-harm term, "abuse" for a violent one), so it was not missed.
 COUNTS_AS = {
-    "reddit/rallypoint posts": {"suicide": {"suicide", "self-harm"}},
-    "telegram threats": {"violence": {"violence", "threat-to-staff"}},
+    "suicide": {"suicide", "self-harm"},
+    "self-harm": {"self-harm", "suicide"},
+    "violence": {"violence", "threat-to-staff", "abuse"},
+    "abuse": {"abuse", "violence"},
+    "bereavement": {"bereavement"},
 }
 
 
@@ -169,39 +172,37 @@ def labelled_items(folder: Path) -> list[Item]:
     return items
 
 
-def _score(pairs: Iterable[tuple[bool, bool]]) -> dict[str, Any]:
-    tp = fp = fn = 0
-    for labelled, found in pairs:
-        tp += labelled and found
-        fp += found and not labelled
-        fn += labelled and not found
+def _score(results: list[tuple[set[str], set[str]]], category: str) -> dict[str, Any]:
+    """Recall: labelled items whose warning names the category or a near one. Precision:
+    items found in the category that are labelled with it or a near one."""
+    near = COUNTS_AS.get(category, {category})
+    labelled = [found for labels, found in results if category in labels]
+    flagged = [labels for labels, found in results if category in found]
+    caught = sum(1 for found in labelled if found & near)
+    right = sum(1 for labels in flagged if labels & near)
     return {
-        "recall": round(tp / (tp + fn), 3) if tp + fn else None,
-        "precision": round(tp / (tp + fp), 3) if tp + fp else None,
-        "labelled": tp + fn,
-        "found": tp + fp,
+        "recall": round(caught / len(labelled), 3) if labelled else None,
+        "precision": round(right / len(flagged), 3) if flagged else None,
+        "labelled": len(labelled),
+        "found": len(flagged),
     }
 
 
 def corpus_figures(items: list[Item]) -> dict[str, Any]:
     """Recall and precision per category, pooled over the sources that label it."""
-    results = [(source, labels, set(assess(text).categories)) for source, text, labels in items]
-    labelled_in = {
-        category: {source for source, labels, _ in results if category in labels}
-        for category in CATEGORIES
-    }
+    by_source: dict[str, list[tuple[set[str], set[str]]]] = {}
+    for source, text, labels in items:
+        by_source.setdefault(source, []).append((labels, set(assess(text).categories)))
     figures: dict[str, Any] = {}
-    for category, sources in labelled_in.items():
+    for category in CATEGORIES:
+        sources = sorted(
+            source for source, results in by_source.items()
+            if any(category in labels for labels, _ in results)
+        )  # fmt: skip
         if not sources:
             continue
-        per_source: dict[str, list[tuple[bool, bool]]] = {}
-        for source, labels, found in results:
-            if source in sources:
-                counted = COUNTS_AS.get(source, {}).get(category, {category})
-                pair = (category in labels, bool(found & counted))
-                per_source.setdefault(source, []).append(pair)
-        pooled = _score(pair for pairs in per_source.values() for pair in pairs)
-        pooled["sources"] = {source: _score(pairs) for source, pairs in sorted(per_source.items())}
+        pooled = _score([result for source in sources for result in by_source[source]], category)
+        pooled["sources"] = {source: _score(by_source[source], category) for source in sources}
         figures[category] = pooled
     return figures
 
