@@ -186,7 +186,8 @@ LEXICON: dict[str, list[tuple[str, int]]] = {
     ],
     VIOLENCE: [
         (r"(?:hit|hits|grabbed|pushed|shoved|slapped|kicked|choked|punched|knocked|threw|spat at|shot|bit|slammed|restrained|attacked|beat|strangled|throttled) (?:me|her|him|us)\b", 2),
-        (r"(?:was|got|been|being) (?:beaten|battered|assaulted|attacked|jumped|mugged)|beating (?:me |him |her )?up|beatdown|rough(?:ed)? (?:me |him |her )?up", 3),
+        (r"(?:was|got|been|being) (?:beaten|battered)|beating (?:me |him |her )?up|beatdown", 3),
+        (r"(?:was|got|been|being) (?:assaulted|attacked|jumped|mugged)|rough(?:ed)? (?:me |him |her )?up", 2),
         (r"(?:grievous|actual) bodily harm|gbh|abh|bodily harm|physical (?:altercation|harm|fight|attack)|got physical|broken bones|kidnap(?:ped|ping)?|abduct(?:ed|ion)?", 2),
         (r"spit (?:in|at) (?:my|his|her) face|spat (?:in|at) (?:my|his|her) face|used (?:a|the) belt on|brutal(?:ly|ity|ise|ize|ised|ized)?", 2),
         (r"violen(?:t|ce|tly)", 2),
