@@ -44,7 +44,9 @@ def _walk(patterns: list, prefix: str = "", namespace: str = "") -> list[Route]:
         elif isinstance(entry, URLPattern):
             module = getattr(entry.callback, "__module__", "")
             if (
-                module.startswith("casewell.") and not route.startswith(NOT_PAGES) and entry.name
+                module.startswith("casewell.")
+                and not route.startswith(NOT_PAGES)
+                and entry.name
                 and namespace + entry.name not in FRAMED_DOCUMENTS
             ):
                 found.append(
@@ -178,11 +180,20 @@ def _loneworkingsession_id(cast: Cast) -> int:
 
     with across_all_offices():
         running = LoneWorkingSession.all_offices.filter(worker=cast.ada, ended_at=None).first()
-    return (running or start_lone_working(cast.ada, SessionPlan(
-        purpose="home_visit", location="Walk-through visit, 2 Park Row", buddy_id=cast.wes.pk,
-        expected_end=timezone.now() + timedelta(hours=1), emergency_contact_name="Sam Lovelace",
-        emergency_contact_phone="07700 900123",
-    ))).pk
+    return (
+        running
+        or start_lone_working(
+            cast.ada,
+            SessionPlan(
+                purpose="home_visit",
+                location="Walk-through visit, 2 Park Row",
+                buddy_id=cast.wes.pk,
+                expected_end=timezone.now() + timedelta(hours=1),
+                emergency_contact_name="Sam Lovelace",
+                emergency_contact_phone="07700 900123",
+            ),
+        )
+    ).pk
 
 
 def _safetyalert_id(cast: Cast) -> int:
@@ -223,7 +234,10 @@ def _safetymarker_id(cast: Cast) -> int:
     with bind_office(cast.north):
         person = get_person_for(cast.ben, _person_id(cast))
     return add_safety_marker(
-        cast.ben, person, kind="do_not_visit_alone", note="",
+        cast.ben,
+        person,
+        kind="do_not_visit_alone",
+        note="",
         review_on=timezone.localdate() + timedelta(days=90),
     ).pk
 
@@ -234,8 +248,11 @@ def _incident_id(cast: Cast) -> int:
     from casewell.safety.incidents import record_incident
 
     return record_incident(
-        cast.ada, channel="call", happened_on=timezone.localdate(),
-        what_happened="Walk-through: shouted down the phone", targeted_ids=[cast.ada.pk],
+        cast.ada,
+        channel="call",
+        happened_on=timezone.localdate(),
+        what_happened="Walk-through: shouted down the phone",
+        targeted_ids=[cast.ada.pk],
     ).pk
 
 
@@ -265,7 +282,10 @@ def _imapmailbox_id(cast: Cast) -> int:
     from casewell.inbox.mail_settings import add_mailbox
 
     return add_mailbox(
-        cast.ben, label="Walked mailbox", host="imap.northridge.example", username="walker",
+        cast.ben,
+        label="Walked mailbox",
+        host="imap.northridge.example",
+        username="walker",
         password="walked-secret",  # noqa: S106 - a made-up mailbox
     ).pk
 
@@ -307,12 +327,21 @@ def _messageattachment_id(cast: Cast) -> int:
 
     message_id = _message_id(cast)
     with across_all_offices():
-        return MessageAttachment.all_offices.filter(
-            message_id=message_id, stored_file__isnull=False
-        ).order_by("pk").values_list("pk", flat=True).first()
+        return (
+            MessageAttachment.all_offices.filter(message_id=message_id, stored_file__isnull=False)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
 
 
 # One line per URL keyword whose record the cast does not already hold.
+def _officephrase_id(cast: Cast) -> int:
+    from casewell.wellbeing.services import add_office_phrase
+
+    return add_office_phrase(cast.ben, "abuse", "walk-through phrase", 2).pk
+
+
 KWARG_MAKERS: dict[str, Callable[[Cast], object]] = {
     "user_id": lambda cast: cast.ada.pk,
     "invitation_id": _invitation_id,
@@ -343,6 +372,10 @@ KWARG_MAKERS: dict[str, Callable[[Cast], object]] = {
     "imapmailbox_id": _imapmailbox_id,
     "message_id": _message_id,
     "messageattachment_id": _messageattachment_id,
+    # Flagging by hand: an item is named by its kind and id (a timeline entry for the walk).
+    "kind": lambda cast: "timeline",
+    "item_id": _timelineentry_id,
+    "officephrase_id": _officephrase_id,
 }
 
 

@@ -69,15 +69,16 @@ def set_reading_preference(
 
 
 def warnings_for(user: User, kind: str, ids: Iterable[Any]) -> dict[int, ContentWarning]:
-    """The content warnings this user should see for a list of items (two queries):
-    id -> ContentWarning, only for flagged items their preference warns about."""
+    """The content warnings this user should see for a list of items (one query, and one
+    more when any is flagged): id -> ContentWarning, for flagged items their preference
+    warns about."""
     ids = list(ids)
-    if not ids:
+    found = assessments_for(user.office_id, kind, ids) if ids else {}
+    if not found:
         return {}
     preference = preference_for(user)
     if preference.choice == WarningChoice.SHOW:
         return {}
-    found = assessments_for(user.office_id, kind, ids)
     return {
         item_id: ContentWarning(assessment.categories)
         for item_id, assessment in found.items()

@@ -30,7 +30,11 @@ def warning_for(context: template.Context, kind: str, item_id: Any) -> Any:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
-    return services.warning_for(user, kind, item_id)
+    # A page asks in its title and again in its body: look once per request.
+    asked = request.__dict__.setdefault("_casewell_content_warnings", {})
+    if (kind, item_id) not in asked:
+        asked[(kind, item_id)] = services.warning_for(user, kind, item_id)
+    return asked[(kind, item_id)]
 
 
 @register.filter
