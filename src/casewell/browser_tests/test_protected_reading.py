@@ -87,8 +87,11 @@ def test_a_flagged_message_opens_by_keyboard_on_the_reading_page(
 def test_choosing_to_see_content_without_warnings_by_keyboard(cast, signed_in, flagged_case):
     ada: Visitor = signed_in(cast.ada)
     preferences = ada.open("/wellbeing/reading/", ReadingPreferencesPage)
-    tab_to(preferences.page, "input[name=choice][value=show]")
-    preferences.page.keyboard.press("Space")
+    # Tab reaches the radio group at its chosen answer; the arrow keys move the choice.
+    tab_to(preferences.page, "input[name=choice]")
+    preferences.page.keyboard.press("ArrowDown")
+    preferences.page.keyboard.press("ArrowDown")
+    assert preferences.page.locator("input[name=choice][value=show]").is_checked()
     tab_to(preferences.page, "main button[type=submit]")
     saved = ada.follow(lambda: preferences.page.keyboard.press("Enter"), ReadingPreferencesPage)
     assert "Your reading preferences are saved." in saved.main.inner_text()
