@@ -44,9 +44,7 @@ def _walk(patterns: list, prefix: str = "", namespace: str = "") -> list[Route]:
         elif isinstance(entry, URLPattern):
             module = getattr(entry.callback, "__module__", "")
             if (
-                module.startswith("casewell.")
-                and not route.startswith(NOT_PAGES)
-                and entry.name
+                module.startswith("casewell.") and not route.startswith(NOT_PAGES) and entry.name
                 and namespace + entry.name not in FRAMED_DOCUMENTS
             ):
                 found.append(
@@ -180,20 +178,11 @@ def _loneworkingsession_id(cast: Cast) -> int:
 
     with across_all_offices():
         running = LoneWorkingSession.all_offices.filter(worker=cast.ada, ended_at=None).first()
-    return (
-        running
-        or start_lone_working(
-            cast.ada,
-            SessionPlan(
-                purpose="home_visit",
-                location="Walk-through visit, 2 Park Row",
-                buddy_id=cast.wes.pk,
-                expected_end=timezone.now() + timedelta(hours=1),
-                emergency_contact_name="Sam Lovelace",
-                emergency_contact_phone="07700 900123",
-            ),
-        )
-    ).pk
+    return (running or start_lone_working(cast.ada, SessionPlan(
+        purpose="home_visit", location="Walk-through visit, 2 Park Row", buddy_id=cast.wes.pk,
+        expected_end=timezone.now() + timedelta(hours=1), emergency_contact_name="Sam Lovelace",
+        emergency_contact_phone="07700 900123",
+    ))).pk
 
 
 def _safetyalert_id(cast: Cast) -> int:
@@ -234,10 +223,7 @@ def _safetymarker_id(cast: Cast) -> int:
     with bind_office(cast.north):
         person = get_person_for(cast.ben, _person_id(cast))
     return add_safety_marker(
-        cast.ben,
-        person,
-        kind="do_not_visit_alone",
-        note="",
+        cast.ben, person, kind="do_not_visit_alone", note="",
         review_on=timezone.localdate() + timedelta(days=90),
     ).pk
 
@@ -248,11 +234,8 @@ def _incident_id(cast: Cast) -> int:
     from casewell.safety.incidents import record_incident
 
     return record_incident(
-        cast.ada,
-        channel="call",
-        happened_on=timezone.localdate(),
-        what_happened="Walk-through: shouted down the phone",
-        targeted_ids=[cast.ada.pk],
+        cast.ada, channel="call", happened_on=timezone.localdate(),
+        what_happened="Walk-through: shouted down the phone", targeted_ids=[cast.ada.pk],
     ).pk
 
 
@@ -282,10 +265,7 @@ def _imapmailbox_id(cast: Cast) -> int:
     from casewell.inbox.mail_settings import add_mailbox
 
     return add_mailbox(
-        cast.ben,
-        label="Walked mailbox",
-        host="imap.northridge.example",
-        username="walker",
+        cast.ben, label="Walked mailbox", host="imap.northridge.example", username="walker",
         password="walked-secret",  # noqa: S106 - a made-up mailbox
     ).pk
 
@@ -327,12 +307,9 @@ def _messageattachment_id(cast: Cast) -> int:
 
     message_id = _message_id(cast)
     with across_all_offices():
-        return (
-            MessageAttachment.all_offices.filter(message_id=message_id, stored_file__isnull=False)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-            .first()
-        )
+        return MessageAttachment.all_offices.filter(
+            message_id=message_id, stored_file__isnull=False
+        ).order_by("pk").values_list("pk", flat=True).first()
 
 
 # One line per URL keyword whose record the cast does not already hold.
