@@ -313,6 +313,12 @@ def _messageattachment_id(cast: Cast) -> int:
 
 
 # One line per URL keyword whose record the cast does not already hold.
+def _officephrase_id(cast: Cast) -> int:
+    from casewell.wellbeing.services import add_office_phrase
+
+    return add_office_phrase(cast.ben, "abuse", "walk-through phrase", 2).pk
+
+
 KWARG_MAKERS: dict[str, Callable[[Cast], object]] = {
     "user_id": lambda cast: cast.ada.pk,
     "invitation_id": _invitation_id,
@@ -345,6 +351,10 @@ KWARG_MAKERS: dict[str, Callable[[Cast], object]] = {
     "imapmailbox_id": _imapmailbox_id,
     "message_id": _message_id,
     "messageattachment_id": _messageattachment_id,
+    # Flagging by hand: an item is named by its kind and id (a timeline entry for the walk).
+    "kind": lambda cast: "timeline",
+    "item_id": _timelineentry_id,
+    "officephrase_id": _officephrase_id,
 }
 
 

@@ -29,8 +29,8 @@ _lexicons: dict[int, tuple[tuple[int, Any], Lexicon | None]] = {}
 
 def office_lexicon_for(office_id: int) -> Lexicon | None:
     """The office's own phrases, compiled once and again only after they change."""
-    phrases = OfficePhrase.all_offices.filter(office_id=office_id)
-    rows = list(phrases.values_list("category", "phrase", "severity", "pk"))
+    with bind_office(office_id, actor=current_actor()):
+        rows = list(OfficePhrase.objects.values_list("category", "phrase", "severity", "pk"))
     stamp = (len(rows), max((row[3] for row in rows), default=0), hash(tuple(rows)))
     cached = _lexicons.get(office_id)
     if cached is not None and cached[0] == stamp:
@@ -82,9 +82,11 @@ def assessments_for(office_id: int, kind: str, ids: Iterable[Any]) -> dict[int, 
     wanted = {int(item_id) for item_id in ids}
     if not wanted:
         return {}
-    rows = DistressAssessment.all_offices.filter(
-        office_id=office_id, kind=kind, item_id__in=wanted, severity__gt=0
-    )
+    # Bound to the office, so PostgreSQL's row-level security lets the rows through.
+    with bind_office(office_id, actor=current_actor()):
+        rows = list(
+            DistressAssessment.objects.filter(kind=kind, item_id__in=wanted, severity__gt=0)
+        )
     return {row.item_id: _as_assessment(row) for row in rows}
 
 

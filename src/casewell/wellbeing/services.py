@@ -20,20 +20,40 @@ from casewell.wellbeing.assessments import (
 )
 from casewell.wellbeing.distress import CATEGORIES, LABELS, Assessment, assess
 from casewell.wellbeing.models import ItemKind
+from casewell.wellbeing.office_phrases import (
+    add_office_phrase,
+    office_phrases,
+    remove_office_phrase,
+)
+from casewell.wellbeing.protected_reading import (
+    ContentWarning,
+    preference_for,
+    set_reading_preference,
+    warning_for,
+    warnings_for,
+)
 
 __all__ = [
     "CATEGORIES",
     "LABELS",
     "Assessment",
+    "ContentWarning",
     "ItemKind",
     "assess",
+    "add_office_phrase",
     "assessment_of",
     "assessments_for",
     "flag_by_hand",
     "item_for",
     "office_lexicon_for",
+    "office_phrases",
+    "preference_for",
+    "remove_office_phrase",
     "score_item",
+    "set_reading_preference",
     "unflag_by_hand",
     "warning_categories_for",
+    "warning_for",
     "warning_text",
+    "warnings_for",
 ]

@@ -1,8 +1,19 @@
-from django.urls import path  # noqa: F401 - pages are added here
+from django.urls import path
+
+from casewell.wellbeing import views
 
 app_name = "wellbeing"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("reading/", views.reading_preferences, name="reading_preferences"),
+    path("phrases/", views.office_phrases, name="office_phrases"),
+    path(
+        "phrases/<int:officephrase_id>/remove/",
+        views.remove_office_phrase,
+        name="remove_office_phrase",
+    ),
+    path("flag/<str:kind>/<int:item_id>/", views.flag, name="flag"),
+]
 
 # Exposure-aware workload.
 from casewell.wellbeing import workload_views  # noqa: E402 - each part adds its own pages

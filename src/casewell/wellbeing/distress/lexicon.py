@@ -60,8 +60,23 @@ HIT = (
 )
 
 # (pattern, severity); category -> list. Order does not matter.
+# fmt: off
 LEXICON: dict[str, list[tuple[str, int]]] = {
     SUICIDE: [
+        (r"(?:want|wanted|wanting|wish|wished) (?:it all|everything|it) to (?:end|stop)|want(?:ed)? to end it", 2),
+        (r"(?:tired|sick) of (?:life|living|being alive|existing)|no (?:will|desire|wish) to (?:live|go on)", 2),
+        (r"(?:feel|felt|feeling|feels) like (?:dying|i want to die|i'?d be better off dead)", 2),
+        (r"why (?:am|is) (?:i|he|she) still (?:alive|here)|wish (?:i|that i) (?:had )?(?:never been born|was never born)", 2),
+        (r"(?:i ?'?ll|i will|i'?d) be dead (?:by|soon|before|within)", 2),
+        (r"(?:shoot|shooting|drown|drowning|electrocut(?:e|ing)|suffocat(?:e|ing)|poison(?:ing)?|gas|gassing) " + MYSELF, 3),
+        (r"set(?:ting)? " + MYSELF + r" (?:on fire|alight)|blow(?:ing)? my brains? out|pull(?:ing)? the trigger", 3),
+        (r"(?:jump|jumping|jumped|throw " + MYSELF + r") (?:off|out of|out|from|into) (?:my|the|a) (?:balcony|window|bridge|roof|building|cliff|traffic|river|sea)", 3),
+        (r"(?:jump|jumping|run|running|walk|walking|step|stepping) (?:out )?(?:into|in front of) (?:the )?traffic", 3),
+        (r"(?:rope|noose|belt|cord) (?:around|round) my neck", 3),
+        (r"drink(?:ing)? " + MYSELF + r" to death|(?:drive|drove|driving|crash|crashing|wreck|slam) my (?:car|truck|van) (?:into|off)", 3),
+        (r"(?:tried|try|trying|attempted|going) (?:to )?(?:od|overdose)\b", 3),
+        (r"giv(?:e|ing) away (?:all )?my (?:possessions|things|stuff|belongings)", 2),
+        (r"(?:painless|easy) (?:way (?:out|to die)|death|way to go)|exit plan|not waking up", 2),
         (r"suicides?", 1),
         (r"suicidal(?:ly)?(?: (?:thoughts?|ideation|feelings?|intent|crisis))?", 2),
         (r"(?:suicide|suicidal) (?:attempts?|ideation|risk|thoughts?|note|plans?|pact)", 2),
@@ -105,6 +120,11 @@ LEXICON: dict[str, list[tuple[str, int]]] = {
         (r"(?:the )?(?:only|one) way out", 1),
     ],
     SELF_HARM: [
+        (r"(?:scratch|scratching|scratched|pick|picking|picked|claw|clawing|carv(?:e|ed|ing)(?: into)?) (?:at )?my (?:skin|arms?|legs?|face|wrists?|thighs?)", 2),
+        (r"(?:bang|bash|hit|banging|bashing|hitting|banged|bashed) (?:my|his|her|their) head", 2),
+        (r"(?:bite|bit|biting|punch|punching|punched|choke|choking|wound|wounding|stab|stabbing|stabbed|mutilate|mutilating|starve|carve|carving|electrocute|electrocuting|poison|poisoning) " + MYSELF, 2),
+        (r"nssi|self[- ]injurious|(?:slice|slicing|slit|slitting|slash|slashing) (?:my|his|her|their) wrists?|knife to my (?:throat|wrist|skin)", 3),
+        (r"trichotillomania|dermatillomania|skin[- ]picking|hair[- ]pulling", 1),
         (r"self[- ]?harm(?:s|ed|ing|er|ers)?", 2),
         (r"self[- ]?(?:injur(?:y|ies|ing|ed)|mutilat(?:e|es|ed|ing|ion)|destruct(?:ive|ion))", 2),
         (r"(?:cut|cuts|cutting|burn|burns|burning|burnt|hurt|hurts|hurting|harm|harms|harming|injure"
@@ -126,6 +146,10 @@ LEXICON: dict[str, list[tuple[str, int]]] = {
         (r"eating disorder|anorexi(?:a|c)|bulimi(?:a|c)|purg(?:e|ing)", 1),
     ],
     ABUSE: [
+        (r"forced (?:me |her |him )?(?:into |to )?(?:have |having )?sex|forced sex|unwanted sex|non[- ]?consensual|without (?:my|her|his|their) consent|forced (?:me|her|him) to touch", 3),
+        (r"grop(?:e|ed|ing)|sex(?:ual)? offen(?:ce|se|ces|ses|der|ders)|sex slave|sexual exploitation|took advantage of (?:me|her|him)", 3),
+        (r"touching (?:me|her|him)|violated (?:me|her|him)|(?:a |the )?predator|perpetrators?|victim[- ]blaming", 2),
+        (r"blackmail(?:ed|ing)?|extort(?:ed|ing|ion)|(?<!dog )(?<!dog-)groom(?:ed|ing)", 1),
         (r"abus(?:e|es|ed|ing|ive|er|ers)", 2),
         (r"(?:domestic|sexual|child|emotional|physical|financial|psychological|verbal|elder|racial|"
          r"homophobic|online|ritual|spousal|substance) (?:abuse|violence|exploitation)", 2),
@@ -161,6 +185,11 @@ LEXICON: dict[str, list[tuple[str, int]]] = {
          3),
     ],
     VIOLENCE: [
+        (r"(?:hit|hits|grabbed|pushed|shoved|slapped|kicked|choked|punched|knocked|threw|spat at|shot|bit|slammed|restrained|attacked|beat|strangled|throttled) (?:me|her|him|us)\b", 2),
+        (r"(?:was|got|been|being) (?:beaten|battered)|beating (?:me |him |her )?up|beatdown", 3),
+        (r"(?:was|got|been|being) (?:assaulted|attacked|jumped|mugged)|rough(?:ed)? (?:me |him |her )?up", 2),
+        (r"(?:grievous|actual) bodily harm|gbh|abh|bodily harm|physical (?:altercation|harm|fight|attack)|got physical|broken bones|kidnap(?:ped|ping)?|abduct(?:ed|ion)?", 2),
+        (r"spit (?:in|at) (?:my|his|her) face|spat (?:in|at) (?:my|his|her) face|used (?:a|the) belt on|brutal(?:ly|ity|ise|ize|ised|ized)?", 2),
         (r"violen(?:t|ce|tly)", 2),
         (r"assault(?:s|ed|ing)?", 2),
         (r"(?<!heart )(?<!panic )(?<!anxiety )attack(?:ed|ing|er|ers)?(?! (?:of|on) (?:anxiety|panic|"
@@ -208,6 +237,10 @@ LEXICON: dict[str, list[tuple[str, int]]] = {
          r"our mp|staff)", 3),
     ],
     BEREAVEMENT: [
+        (r"(?:he|she|they|who) (?:has |had |have )?(?:died|was killed|were killed|was murdered|passed)|(?:he|she) (?:is|was) dead|they (?:are|were) dead", 2),
+        (r"(?:loss of|lost|losing) (?:a|my|our|their|his|her) (?:child|friend|parent|partner|spouse|loved one|family member)", 2),
+        (r"(?:his|her|their|my|mother's|father's|mum's|dad's) passing|pass(?:ed|ing)? away|(?:coping with|come to terms with|grieving) (?:the|her|his|their|my|our) loss|(?:my|our) loss|sorry for (?:your|the) loss", 1),
+        (r"obituar(?:y|ies)|eulog(?:y|ies)|memorial|remembrance|hospice|put (?:my|our|the) (?:dog|cat) down|miss(?:ing)? my late", 1),
         (r"bereave(?:d|ment|ments)?", 1),
         (r"(?:passed away|passed on|has passed|had passed|sadly passed|passing of|sadly died|died "
          r"(?:suddenly|unexpectedly|last|on|in|at|after|from|of|peacefully|yesterday|today|this)|"
@@ -256,6 +289,8 @@ ALWAYS: dict[str, list[tuple[str, int]]] = {
         (r"(?:" + WILL + r"|" + WE_WILL + r") (?:\w+ )?(?:find|get|do|sort out|deal with|come for|"
          r"come after|end|destroy|finish|have) (?:" + YOU + r")(?= *(?:[.!;]|$|one day|soon|for (?:this"
          r"|that|what)|when|outside|after work|and your))", 3),
+        # A threat naming a member of staff in the third person ("tell the caseworker I'll ...").
+        (r"(?:caseworkers?|receptionist|the mp|your mp|member of staff|your staff|that (?:woman|man|girl|bloke))[,:]?(?: \w+){0,6}[,:]? (?:i ?'?ll|i will|i am going to|i ?'?m going to|i ?'?m gonna|we ?'?ll|we will) (?:\w+ )?(?:kill|murder|stab|hurt|shoot|batter|smash|attack|beat|punch|burn|rape|strangle|get|find|do) (?:her|him|them|you)\b", 3),
         (r"(?:i|we|people|they) (?:know|found out|have found) where (?:you|" + YOU + r"|she|he|they)"
          r" (?:live|lives|work|works|park|parks|go)", 3),
         (r"(?:watch your back|watch yourselves|you ?'?(?:ll| will) (?:regret|pay for|be sorry for) "
@@ -275,3 +310,4 @@ ALWAYS: dict[str, list[tuple[str, int]]] = {
          r"office|kids))", 3),
     ],
 }
+# fmt: on

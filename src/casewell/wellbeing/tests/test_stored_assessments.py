@@ -39,7 +39,7 @@ def test_a_message_with_nothing_distressing_has_no_warning(cast):
 
 def test_a_note_is_scored_when_it_is_added(cast, case):
     entry = add_note(cast.ada, case, "Her partner hits her and the children; she is frightened.")
-    assert wellbeing.warning_categories_for(cast.north.pk, NOTE, entry.pk) == ["abuse"]
+    assert wellbeing.warning_categories_for(cast.north.pk, NOTE, entry.pk) == ["abuse", "violence"]
 
 
 def test_the_subject_of_a_message_counts_too(cast):
@@ -72,7 +72,12 @@ def test_assessments_for_a_list_is_one_query(cast, case):
     entries = [add_note(cast.ada, case, f"Note {n}: she was assaulted again.") for n in range(5)]
     with CaptureQueriesContext(connection) as queries:
         found = wellbeing.assessments_for(cast.north.pk, NOTE, [e.pk for e in entries])
-    assert len(queries) == 1
+    # Leaving out PostgreSQL's binding of the office to the transaction (row-level security).
+    reads = [
+        q for q in queries.captured_queries
+        if "casewell." not in q["sql"] and not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
+    ]  # fmt: skip
+    assert len(reads) == 1
     assert set(found) == {e.pk for e in entries}
 
 
