@@ -19,6 +19,7 @@ COMMANDS = [
     "token",
     "bench",
     "directory",
+    "distress",
     "manage",
 ]
 

@@ -405,13 +405,19 @@ def _nomeetingtime_id(cast: Cast) -> int:
     return add_no_meeting_time(cast.ben, repeats="daily", starts=time(12, 30), ends=time(13)).pk
 
 
-# One line per URL keyword whose record the cast does not already hold.
 def _notification_id(cast: Cast) -> int:
     from casewell.notify.services import deliver
 
     return deliver(cast.ada, subject="Walk-through reminder", safety=True).pk
 
 
+def _officephrase_id(cast: Cast) -> int:
+    from casewell.wellbeing.services import add_office_phrase
+
+    return add_office_phrase(cast.ben, "abuse", "walk-through phrase", 2).pk
+
+
+# One line per URL keyword whose record the cast does not already hold.
 KWARG_MAKERS: dict[str, Callable[[Cast], object]] = {
     "notification_id": _notification_id,
     "user_id": lambda cast: cast.ada.pk,
@@ -429,6 +435,8 @@ KWARG_MAKERS: dict[str, Callable[[Cast], object]] = {
     "team_id": _team_id,
     "tag_id": _tag_id,
     "timelineentry_id": _timelineentry_id,
+    # Dismissing a break nudge answers POSTs only (405 to the walk): any id will do.
+    "breaknudge_id": lambda cast: 1,
     "organisation_id": _organisation_id,
     "contact_id": _contact_id,
     "central_key": _central_key,
@@ -451,6 +459,10 @@ KWARG_MAKERS: dict[str, Callable[[Cast], object]] = {
     "supervisionsession_id": _supervisionsession_id,
     "supervisionrecord_id": _supervisionrecord_id,
     "agreedaction_id": _agreedaction_id,
+    # Flagging by hand: an item is named by its kind and id (a timeline entry for the walk).
+    "kind": lambda cast: "timeline",
+    "item_id": _timelineentry_id,
+    "officephrase_id": _officephrase_id,
 }
 
 

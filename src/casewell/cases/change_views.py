@@ -103,7 +103,14 @@ def assign(request: HttpRequest, case_id: int) -> HttpResponse:
             who = case.assignee.full_name if case.assignee else "nobody"
             messages.success(request, f"Case {case.reference} is assigned to {who}.")
             return redirect("cases:detail", case_id=case.pk)
-    return _case_form_page(request, case, form, title="Assign the case", button="Assign")
+    return _case_form_page(
+        request,
+        case,
+        form,
+        title="Assign the case",
+        button="Assign",
+        template="cases/assign_case.html",
+    )
 
 
 @login_required

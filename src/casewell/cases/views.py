@@ -24,6 +24,8 @@ from casewell.cases.case_page import case_page_context
 from casewell.cases.models import CaseStatus, Tag
 from casewell.offices.models import Team, User
 from casewell.people.services import find_people, get_person_for
+from casewell.wellbeing.exposure import record_exposure
+from casewell.wellbeing.models.workload import ExposureAction
 
 PAGE_SIZE = 25
 PEOPLE_FOUND = 10
@@ -275,5 +277,6 @@ def open_case(request: HttpRequest) -> HttpResponse:
 @login_required
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     case = services.get_case_for(request.user, case_id)
+    record_exposure(request.user, case, ExposureAction.OPENED)
     context = case_page_context(request, case)
     return render(request, "cases/case_detail.html", context)

@@ -18,6 +18,7 @@ BENCHMARKS: dict[str, str] = {
     "pages": "casewell.cases.bench",
     "placing": "casewell.inbox.placing_bench",
     "ingest": "casewell.inbox.bench",
+    "distress": "casewell.wellbeing.bench",
 }
 
 

@@ -24,6 +24,8 @@ from casewell.offices.models import User
 from casewell.offices.permissions import may_see
 from casewell.offices.tenancy import bind_office
 from casewell.safety.handlers import current_handler, may_read_contact
+from casewell.wellbeing.exposure import record_exposure
+from casewell.wellbeing.models.workload import ExposureAction
 
 # Inline (cid:) pictures are written into the frame's document as data: URIs, so the
 # sandboxed frame needs no cookies or extra requests; kinds a browser shows as a picture only.
@@ -77,6 +79,7 @@ def read_message(user: User, message_id: object, *, channel: str = "page") -> Re
             return Reading(message, handled_by=routing.handler)
         if message.case is not None and message.case.is_restricted:
             log_sensitive_read(user, message, channel=channel)
+        record_exposure(user, message, ExposureAction.READ)
         attachments = list(
             message.attachments.select_related("stored_file").order_by("position", "pk")
         )

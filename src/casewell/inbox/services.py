@@ -48,6 +48,7 @@ from casewell.inbox.raw_queries import (
 from casewell.offices.audit import record_event
 from casewell.offices.models import Office, User
 from casewell.offices.tenancy import across_all_offices, bind_office, current_actor
+from casewell.wellbeing import services as wellbeing
 
 logger = logging.getLogger("casewell.inbox")
 
@@ -300,6 +301,10 @@ def _create_message(raw_message: RawMessage, parsed: parsing.ParsedMessage) -> M
     )
     for position, attachment in enumerate(parsed.attachments):
         _keep_attachment(message, position, attachment)
+    wellbeing.score_item(
+        message.office_id, wellbeing.ItemKind.MESSAGE, message.pk,
+        f"{message.subject}\n{message.text_body}",
+    )  # fmt: skip
     return message
 
 

@@ -23,6 +23,9 @@ from casewell.offices.permissions import get_for, may_see
 from casewell.offices.tenancy import bind_office
 from casewell.safety.handlers import handlers_for_people, may_read_contact
 from casewell.safety.markers import markers_for_senders
+from casewell.wellbeing import services as wellbeing
+from casewell.wellbeing.exposure import record_exposure
+from casewell.wellbeing.models.workload import ExposureAction
 
 VIEWS = {
     "triage": "To triage",
@@ -82,6 +85,8 @@ class Row:
     markers: list[str]
     # Set when the sender's contact is routed to a handler and the user may not read it.
     handled_by: User | None
+    # Set when the message is flagged as distressing and the user is warned about it.
+    warning: Any = None
 
 
 def messages_in_view(user: User, view: str) -> QuerySet[Message]:
@@ -99,6 +104,7 @@ def rows_for(user: User, messages: list[Message]) -> list[Row]:
     person_ids = {message.person_id for message in messages if message.person_id}
     markers = markers_for_senders(person_ids) if person_ids else {}
     routings = handlers_for_people(person_ids) if person_ids else {}
+    warnings = wellbeing.warnings_for(user, wellbeing.ItemKind.MESSAGE, [m.pk for m in messages])
     rows = []
     for message in messages:
         routing = routings.get(message.person_id) if message.person_id else None
@@ -108,6 +114,7 @@ def rows_for(user: User, messages: list[Message]) -> list[Row]:
                 message=message,
                 markers=markers.get(message.person_id, []) if message.person_id else [],
                 handled_by=routing.handler if hidden else None,
+                warning=warnings.get(message.pk),
             )
         )
     return rows
@@ -171,7 +178,9 @@ def assign(user: User, message: Message, assignee: User | int | str | None) -> M
     if message.state == MessageState.TRIAGE:
         message.state = MessageState.ASSIGNED
         fields.append("state")
-    return _save(user, message, fields)
+    _save(user, message, fields)
+    record_exposure(user, message, ExposureAction.HANDLED)
+    return message
 
 
 def archive(user: User, message: Message) -> Message:
@@ -181,7 +190,9 @@ def archive(user: User, message: Message) -> Message:
         raise PermissionDenied("Interns archive only messages assigned to them.")
     _require_open(message)
     message.state = MessageState.ARCHIVED
-    return _save(user, message, ["state"])
+    _save(user, message, ["state"])
+    record_exposure(user, message, ExposureAction.HANDLED)
+    return message
 
 
 def link_to_case(user: User, message: Message, reference: str) -> Message:

@@ -12,6 +12,7 @@ from casewell.offices.permissions import get_for, is_manager
 from casewell.offices.tenancy import bind_office
 from casewell.people.models import Person, PersonDocument
 from casewell.people.services import working_on
+from casewell.wellbeing import services as wellbeing
 
 MAX_DESCRIPTION = 300
 
@@ -36,9 +37,14 @@ def add_document(
         raise ValidationError(errors)
     with working_on(user, person):
         stored = store_file(user.office, uploaded_file, uploaded_by=user)
-        return PersonDocument.objects.create(
+        document = PersonDocument.objects.create(
             person=person, stored_file=stored, description=description, uploaded_by=user
         )
+        wellbeing.score_item(
+            document.office_id, wellbeing.ItemKind.PERSON_DOCUMENT, document.pk,
+            f"{stored.original_name}\n{description}",
+        )  # fmt: skip
+        return document
 
 
 def get_document_for(

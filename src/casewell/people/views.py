@@ -48,6 +48,7 @@ from casewell.people.models import (
     ThirdPartyAuthority,
 )
 from casewell.people.phones import national_format
+from casewell.wellbeing import services as wellbeing
 
 PAGE_SIZE = 25
 
@@ -124,6 +125,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     emails = list(person.email_addresses.all())
     for phone in phones:
         phone.shown = national_format(phone.number)
+    kept = list(person.documents.select_related("stored_file", "uploaded_by"))
     return render(
         request,
         "people/person_detail.html",
@@ -150,8 +152,10 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
                     "agencies",
                 )
             ),
-            "documents": list(
-                person.documents.select_related("stored_file", "uploaded_by")
+            "documents": kept,
+            # Content warnings for documents flagged as distressing (two queries).
+            "document_warnings": wellbeing.warnings_for(
+                request.user, wellbeing.ItemKind.PERSON_DOCUMENT, [d.pk for d in kept]
             ),
             "merged_people": list(person.merged_people.all()),
             "merges": list(

@@ -10,6 +10,7 @@ from casewell.cases.models import Case
 from casewell.timeline.forms import TimelineFilterForm
 from casewell.timeline.models import EntryKind
 from casewell.timeline.services import timeline_for
+from casewell.wellbeing import services as wellbeing
 
 
 def panel_context(request: HttpRequest, case: Case) -> dict[str, Any]:
@@ -21,8 +22,13 @@ def panel_context(request: HttpRequest, case: Case) -> dict[str, Any]:
     query.pop("page", None)
     for_links = query.copy()
     for_links.setlist("kind", kinds)
+    # Content warnings for the page's entries (two queries, however many entries).
+    warnings = wellbeing.warnings_for(
+        request.user, wellbeing.ItemKind.TIMELINE_ENTRY, [entry.pk for entry in page.object_list]
+    )
     return {
         "case": case,
+        "warnings": warnings,
         "timeline": page,
         "page": page,
         "page_numbers": page.paginator.get_elided_page_range(

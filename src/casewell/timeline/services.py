@@ -36,6 +36,9 @@ from casewell.offices.permissions import get_for, may_see
 from casewell.offices.tenancy import bind_office, current_actor
 from casewell.safety.handlers import hand_call_to_handler
 from casewell.timeline.models import Direction, EntryKind, TimelineAttachment, TimelineEntry
+from casewell.wellbeing import services as wellbeing
+from casewell.wellbeing.exposure import record_exposure
+from casewell.wellbeing.models.workload import ExposureAction
 
 MAX_TEXT = 20_000
 MAX_DURATION_MINUTES = 24 * 60
@@ -152,6 +155,10 @@ def _kinds(kinds: Iterable[str] | None) -> list[str]:
 def _entry(case: Case, kind: str, *, author: User | None, **fields: Any) -> TimelineEntry:
     entry = TimelineEntry(office_id=case.office_id, case=case, kind=kind, author=author, **fields)
     entry.save()
+    wellbeing.score_item(
+        entry.office_id, wellbeing.ItemKind.TIMELINE_ENTRY, entry.pk,
+        f"{entry.subject}\n{entry.text}",
+    )  # fmt: skip
     return entry
 
 
@@ -405,6 +412,7 @@ def open_entry(user: User, timelineentry_id: Any, *, channel: str = "page") -> T
         entry = get_for(user, TimelineEntry, timelineentry_id, channel=channel)
         if entry.is_sensitive:
             log_sensitive_read(user, entry, channel=channel)
+        record_exposure(user, entry, ExposureAction.READ)
     return entry
 
 

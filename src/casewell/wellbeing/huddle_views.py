@@ -41,14 +41,6 @@ def show_refusal(form: Any, error: ValidationError) -> None:
 
 
 @login_required
-def wellbeing_home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    return render(request, "wellbeing/home.html", {
-        "takes_part": huddles.may_take_part(user), "is_manager": is_manager(user),
-    })  # fmt: skip
-
-
-@login_required
 def board(request: HttpRequest, kind: str) -> HttpResponse:
     """The daily or weekly board of at-risk cases, and the form to record the huddle."""
     user = request.user

@@ -62,7 +62,10 @@ from casewell.timeline.services import add_document, add_note
 from casewell.wellbeing import huddles as wellbeing_huddles
 from casewell.wellbeing import meeting_times as wellbeing_meeting_times
 from casewell.wellbeing import put_down as wellbeing_put_down
+from casewell.wellbeing import services as wellbeing_services
 from casewell.wellbeing import supervision as wellbeing_supervision
+from casewell.wellbeing.exposure import record_exposure
+from casewell.wellbeing.workload import change_workload_settings, set_case_workload
 
 # URL keyword arguments that are not one of our records' ids, each with why it is
 # safe to fill in as below. A new one goes here only with a reason; a record id
@@ -187,6 +190,13 @@ def north(cast, settings, tmp_path) -> North:
     )
     with bind_office(cast.north):
         tenancy_file = tenancy.entry_files.get()
+    # Ada is offered a break after two heavy cases in a row (wellbeing's workload).
+    change_workload_settings(cast.ben, nudge_items=2)
+    for heavy in (damp, open_case(
+        cast.ada, summary="Threats at the door", category=_first_category(cast.north)
+    )):
+        set_case_workload(cast.ben, heavy, distress=3, reason="Threats to Harriet")
+        record_exposure(cast.ada, heavy, "opened")
     visit = start_lone_working(cast.ada, SessionPlan(
         purpose="home_visit", location="3 Kirkgate, Leeds", buddy_id=cast.wes.pk,
         expected_end=timezone.now() + timedelta(hours=2), emergency_contact_name="Sam Lovelace",
@@ -278,6 +288,9 @@ def north(cast, settings, tmp_path) -> North:
         "huddle": huddle, "putdownnote": carrying.note, "nomeetingtime": lunch,
         "supervisionsession": supervised, "supervisionrecord": supervision_record,
         "agreedaction": wellbeing_supervision.actions_of(supervision_record)[0],
+        "officephrase": wellbeing_services.add_office_phrase(
+            cast.ben, "abuse", "north lexicon phrase", 2
+        ),
     }  # fmt: skip
     staff = [cast.ada, cast.ben, cast.mo, cast.ivy, cast.wes, cast.amir]
     strings = [
@@ -295,7 +308,8 @@ def north(cast, settings, tmp_path) -> North:
     strings += ["North reply", "North library campaign"]
     strings += ["North note about the damp visit", "North visit moved"]
     strings += ["North huddle decision", "North carrying note", "North handover", "North lunch",
-                "North room", "North supervision record", "North agreed action"]
+                "North room", "North supervision record", "North agreed action",
+                "north lexicon phrase"]
     strings += ["casework@northridge.example", "North casework mailbox",
                 "imap.northridge.example", "northcasework", "north-imap-secret"]
     return North(

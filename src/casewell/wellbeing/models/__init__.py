@@ -1,5 +1,11 @@
 """The wellbeing models, one module per idea; each is imported here so Django finds it."""
 
+from casewell.wellbeing.models.distress import (
+    DistressAssessment,
+    ItemKind,
+    OfficePhrase,
+    ReadingPreference,
+)
 from casewell.wellbeing.models.huddles import (  # noqa: F401
     Handover,
     Huddle,
@@ -21,3 +27,20 @@ from casewell.wellbeing.models.supervision import (  # noqa: F401
     SupervisionSeries,
     SupervisionSession,
 )
+from casewell.wellbeing.models.workload import (
+    BreakNudge,
+    CaseLoad,
+    ExposureEvent,
+    WorkloadSettings,
+)
+
+__all__ = [
+    "BreakNudge",
+    "CaseLoad",
+    "DistressAssessment",
+    "ExposureEvent",
+    "ItemKind",
+    "OfficePhrase",
+    "ReadingPreference",
+    "WorkloadSettings",
+]

@@ -9,11 +9,10 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    initial = True
-
     dependencies = [
         ("cases", "0004_case_filter_counts_index"),
         ("offices", "0003_teams"),
+        ("wellbeing", "0002_workload"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
