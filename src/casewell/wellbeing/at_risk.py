@@ -4,7 +4,7 @@ A case is at risk while it is open and any of these is true: someone on it carri
 a safety marker or an incident was recorded about them; it is about safeguarding
 (its category, sub-category or a tag says so); its priority is high or urgent;
 someone handed it to the next huddle and no huddle has taken it up yet; or its
-distress level is high (``distress_reasons`` below is where that plugs in).
+distress level is high (``distress_reasons``, from the wellbeing workload levels).
 """
 
 from __future__ import annotations
@@ -21,19 +21,21 @@ from casewell.offices.models import User
 from casewell.offices.tenancy import bind_office
 from casewell.safety import incidents as safety_incidents
 from casewell.safety import markers as safety_markers
+from casewell.wellbeing import workload
 from casewell.wellbeing.models import Handover
 
 SAFEGUARDING_WORDS = ("safeguard", "child protection", "adult protection")
 HIGH_PRIORITIES = (Priority.HIGH, Priority.URGENT)
 
 
-def distress_reasons(cases: Iterable[Case]) -> dict[int, str]:
-    """The distress plug: case id -> reason, for cases whose distress level is high.
-
-    Empty until case distress levels exist; then this asks the distress service for
-    the cases' levels (in one query) and returns e.g. {case.pk: "High distress"}.
-    """
-    return {}
+def distress_reasons(office_id: int, open_cases: QuerySet[Any]) -> dict[int, str]:
+    """Case id -> "High distress" for the open cases whose distress level is high (its
+    items' highest, or what someone set by hand)."""
+    high = workload.high_distress_case_ids(office_id)
+    if not high:
+        return {}
+    found = open_cases.filter(pk__in=high).values_list("pk", flat=True)
+    return dict.fromkeys(found, "High distress")
 
 
 def _is_safeguarding(name: str) -> bool:
@@ -125,7 +127,7 @@ def at_risk_cases(
             | _safeguarding_q()
         ).distinct()
         loaded = list(candidates)
-        distress = distress_reasons(loaded)
+        distress = distress_reasons(user.office_id, open_cases)
         if distress:
             loaded += list(open_cases.filter(pk__in=set(distress) - {c.pk for c in loaded}))
         found = {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import IntegerField, Max, OuterRef, Subquery
+from django.db.models import IntegerField, Max, OuterRef, QuerySet, Subquery
 
 from casewell.wellbeing.assessments import assessments_for
 from casewell.wellbeing.models.distress import DistressAssessment, ItemKind
@@ -67,3 +67,24 @@ def case_item_levels(office_id: int, case_ids: Iterable[int]) -> dict[int, int]:
     for case_id, level in entries.items():
         levels[case_id] = max(level, levels.get(case_id, 0))
     return levels
+
+
+def high_item_case_ids(office_id: int) -> set[int]:
+    """The cases holding at least one item of high distress (two queries, whatever the size
+    of the office: only the high assessments are read, not every case's items)."""
+    from casewell.inbox.models import Message
+    from casewell.timeline.models import TimelineEntry
+
+    def high(kind: str) -> QuerySet[DistressAssessment]:
+        return DistressAssessment.all_offices.filter(
+            office_id=office_id, kind=kind, severity__gte=DistressLevel.HIGH
+        ).values("item_id")
+
+    found: set[int] = set()
+    for items, kind in ((Message, MESSAGE), (TimelineEntry, ENTRY)):
+        found.update(
+            items.all_offices.filter(  # type: ignore[attr-defined]
+                office_id=office_id, pk__in=high(kind), case_id__isnull=False
+            ).values_list("case_id", flat=True)
+        )
+    return found

@@ -116,6 +116,22 @@ def case_levels(office_id: int, case_ids: Iterable[int]) -> dict[int, int]:
     return levels
 
 
+def high_distress_case_ids(office_id: int) -> set[int]:
+    """The office's cases whose distress level is high: by their items, unless someone set
+    the level by hand (an override lowers as well as raises). A handful of queries."""
+    with bind_office(office_id):
+        overrides = dict(
+            CaseLoad.objects.filter(distress_override__isnull=False).values_list(
+                "case_id", "distress_override"
+            )
+        )
+        from_items = item_distress.high_item_case_ids(office_id)
+    high = DistressLevel.HIGH
+    return {pk for pk in from_items if overrides.get(pk, high) >= high} | {
+        pk for pk, level in overrides.items() if level >= high
+    }
+
+
 def case_distress(case: Case) -> CaseDistress:
     with bind_office(case.office_id):
         override = (

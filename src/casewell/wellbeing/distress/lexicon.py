@@ -83,6 +83,8 @@ LEXICON: dict[str, list[tuple[str, int]]] = {
         (r"(?:attempted|attempt(?:ing)?|tried|try(?:ing)?) (?:to )?(?:suicide|end (?:it|my life|her"
          r" life|his life|their life)|kill " + MYSELF + r"|take (?:my|his|her|their) (?:own )?life)", 3),
         (r"kill(?:s|ed|ing)? " + MYSELF, 3),
+        # Someone else at risk: constituents and parents write about a son, a partner, a friend.
+        (r"kill(?:s|ing)? (?:him|her|them)sel(?:f|ves)", 3),
         (r"(?:killed|killing|hanged|hung|shot) (?:him|her|them)sel(?:f|ves)", 2),
         (r"(?:committed|commit|died by|death by|lost (?:\w+ ){0,2}to) suicide", 2),
         (r"(?:took|take|taken|taking|end(?:ed|ing|s)?) (?:his|her|their) (?:own )?life", 2),
@@ -269,6 +271,8 @@ ALWAYS: dict[str, list[tuple[str, int]]] = {
         (r"(?:plan|planning|plans|planned|decided|made up my mind|chosen (?:a|the) (?:date|day|way))"
          r" (?:how |when |where )?(?:to|for|on how to|i(?:'ll| will)) (?:kill " + MYSELF
          + r"|end (?:my life|it(?: all)?)|take my (?:own )?life|die|commit suicide|do it)", 3),
+        (r"plan(?:s|ned|ning)? (?:\w+ ){0,2}to (?:kill (?:him|her|them)sel(?:f|ves)|end (?:his|her|their)"
+         r" (?:own )?life|take (?:his|her|their) (?:own )?life)", 3),
         (r"(?:i ?'?ve|i have) (?:written|left|wrote|made) (?:a |my )?(?:suicide |goodbye )?(?:note|"
          r"letters?|will) (?:for|to|so|and)", 3),
         (r"(?:by the time (?:you|anyone|someone) (?:read|reads|see|sees|gets?) this|this is (?:my|a) "

@@ -219,3 +219,19 @@ def test_nobody_hands_over_a_case_they_cannot_see(cast):
     cleos = a_case(cast.cleo, "South's case")
     with pytest.raises(ValidationError):
         hand_to_huddle(cast.ada, cleos)
+
+
+def test_a_case_with_a_highly_distressing_item_is_held_by_the_team_until_set_lower_by_hand(cast):
+    from casewell.wellbeing.workload import set_case_workload
+
+    calm = a_case(cast.ada, "Bins")
+    heavy = a_case(cast.ada, "Worried about my son")
+    add_note(cast.ada, calm, "Bins collected late again.")
+    add_note(cast.ada, heavy, "He said he has a plan to kill himself tonight.")
+    assert "High distress" in at_risk_reasons(cast.ada, heavy)
+    assert heavy.pk in board_cases(cast.ada) and calm.pk not in board_cases(cast.ada)
+    # Whoever knows the case better can say otherwise, with a reason.
+    set_case_workload(cast.ben, heavy, distress=1, reason="Safety plan agreed with his GP")
+    assert at_risk_reasons(cast.ada, heavy) == []
+    set_case_workload(cast.ben, calm, distress=3, reason="Threats made on the phone")
+    assert "High distress" in at_risk_reasons(cast.ada, calm)
