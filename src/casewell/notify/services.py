@@ -26,6 +26,7 @@ from casewell.notify.working_time import Pattern, Period
 from casewell.offices.models import Nation, User, validate_time_zone
 from casewell.offices.permissions import get_for, is_manager
 from casewell.offices.tenancy import bind_office, current_actor
+from casewell.wellbeing import services as wellbeing
 
 RELEASE_TASK = "casewell.notify.tasks.release_notification"
 EMAIL_TASK = "casewell.notify.tasks.email_notification"
@@ -381,7 +382,8 @@ def send_colleague_message(
 
     Requires an active sender, a colleague of their office (404 otherwise), text
     of at most 1,000 characters, and a reason if urgent. Causes a notification
-    for the colleague, held until their working time unless urgent.
+    for the colleague, held until their working time unless urgent, behind a content
+    warning when the distress detector finds something in the text.
     """
     _require_active(sender)
     now = _now(now)
@@ -396,13 +398,15 @@ def send_colleague_message(
         errors["urgent_reason"] = ["Say why this cannot wait until they are next at work."]
     if errors:
         raise ValidationError(errors)
+    # A colleague's words can be distressing too: the recipient is warned as for any mail.
+    found = wellbeing.assess(text, wellbeing.office_lexicon_for(sender.office_id)).categories
     notification = deliver(
         colleague,
         subject=f"Message from {sender.full_name}",
         body=text,
         kind=Notification.Kind.MESSAGE,
         sender=sender,
-        warning_categories=list(warning_categories),
+        warning_categories=[*warning_categories, *found],
         urgent=urgent,
         urgent_reason=urgent_reason,
         now=now,

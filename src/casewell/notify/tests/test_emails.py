@@ -90,3 +90,14 @@ def test_someone_who_wants_no_email_gets_none_but_sees_it_in_casewell(cast):
     assert services.unread_count(cast.ada) == 1
     with across_all_offices():
         assert Notification.all_offices.get().emailed_at is None
+
+
+def test_a_distressing_colleague_message_is_warned_and_never_quoted_by_email(cast):
+    sent = services.send_colleague_message(
+        cast.ben, cast.ada.pk, f"Heads up before you ring back: {DISTRESSING}", now=TUESDAY_MORNING
+    )
+    assert "suicide" in sent.notification.warning_categories
+    run_queued_tasks()
+    (email,) = mail.outbox
+    assert "pills" not in email.subject + email.body
+    assert "Contains:" in email.body and "suicide" in email.body

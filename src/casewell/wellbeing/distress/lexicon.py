@@ -85,6 +85,8 @@ LEXICON: dict[str, list[tuple[str, int]]] = {
         (r"kill(?:s|ed|ing)? " + MYSELF, 3),
         # Someone else at risk: constituents and parents write about a son, a partner, a friend.
         (r"kill(?:s|ing)? (?:him|her|them)sel(?:f|ves)", 3),
+        (r"(?:has|have|had|got|with) (?:the |his |her |my |their |all (?:the|his|her|my|their) |some )?(?:" + PILLS + r"|rope|noose|ligature) (?:\w+ )?(?:ready|lined up|saved up|stockpiled)", 3),
+        (r"tonight(?:'s| is) the night", 2),
         (r"(?:killed|killing|hanged|hung|shot) (?:him|her|them)sel(?:f|ves)", 2),
         (r"(?:committed|commit|died by|death by|lost (?:\w+ ){0,2}to) suicide", 2),
         (r"(?:took|take|taken|taking|end(?:ed|ing|s)?) (?:his|her|their) (?:own )?life", 2),
