@@ -208,6 +208,22 @@ def test_routed_person_shows_only_handled_by_to_others(cast, client_for, message
         assert _frame(client_for(reader), message).status_code == 200
 
 
+def test_the_senders_safety_marker_is_shown_and_said_on_the_reading_page(
+    cast, client_for, message, harriet
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from casewell.safety.markers import add_safety_marker
+
+    assert "casewell-safety-marker" not in _page(client_for(cast.ada), message).content.decode()
+    add_safety_marker(cast.ben, harriet, kind="do_not_visit_alone", note="",
+                      review_on=timezone.localdate() + timedelta(days=30))  # fmt: skip
+    page = _page(client_for(cast.ada), message).content.decode()
+    assert "casewell-safety-marker" in page and "Safety marker: </span>Do not visit alone" in page
+
+
 def test_queries_do_not_grow_with_attachments(cast, client_for, message):
     client = client_for(cast.ada)
     _page(client, message)
@@ -225,9 +241,10 @@ def test_queries_do_not_grow_with_attachments(cast, client_for, message):
     # Leaving out PostgreSQL's binding of the office to each transaction (row-level security).
     reads = [q for q in one.captured_queries if "casewell.office_id" not in q["sql"]
              and not q["sql"].startswith(("SAVEPOINT", "RELEASE", "ROLLBACK"))]
-    # 14: wellbeing adds three: whether the message is flagged (its content warning), its
-    # distress level (the reader's exposure) and the reader's break nudge (every page).
-    assert len(reads) <= 14, [q["sql"][:80] for q in reads]
+    # 15: wellbeing adds three: whether the message is flagged (its content warning), its
+    # distress level (the reader's exposure) and the reader's break nudge (every page);
+    # safety one, the sender's markers.
+    assert len(reads) <= 15, [q["sql"][:80] for q in reads]
 
 
 def test_an_intern_reads_only_what_is_assigned_to_them_or_on_a_case_they_may_see(

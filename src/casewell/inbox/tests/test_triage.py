@@ -199,6 +199,8 @@ def test_markers_show_beside_the_sender_and_routed_contact_is_hidden_from_others
     assert "Handled by Wes Brown" in ada_page and "Private matter" not in ada_page
     assert "Bins not collected" in ada_page and "Person: Dan Rowe" in ada_page
     assert ada_page.count("casewell-marker") == 1
+    # Said in words, so a screen reader hears what the red tag means.
+    assert "Safety marker: Do not visit alone" in ada_page
     for reader in (cast.wes, cast.ben):
         page = client_for(reader).get(reverse("inbox:triage")).content.decode()
         assert "Private matter" in page and "Handled by" not in page
