@@ -37,8 +37,10 @@ from casewell.people.api import router as people_router
 from casewell.safety.api import router as safety_router
 from casewell.timeline.api import router as timeline_router
 from casewell.wellbeing.api import router as wellbeing_router
+from casewell.wellbeing.models.distress import ITEM_MODELS
 
 _UNCHECKED = object()
+_NO_SUCH_KIND: Any = object()
 
 
 class PersonalToken(HttpBearer):
@@ -75,12 +77,23 @@ def _model_named(path_parameter: str) -> type[models.Model] | None:
     return None
 
 
+def _named_model(parameter: str, path_kwargs: dict[str, Any]) -> type[models.Model] | None:
+    """The model a path parameter names: ``<model>_id``, or ``item_id`` beside a ``kind``
+    (an item flagged as distressing: a message, a timeline entry or a document)."""
+    if parameter == "item_id" and "kind" in path_kwargs:
+        label = ITEM_MODELS.get(str(path_kwargs["kind"]))
+        return apps.get_model(label) if label else _NO_SUCH_KIND
+    return _model_named(parameter)
+
+
 def _first_unknown_record(office_id: int, path_kwargs: dict[str, Any]) -> str | None:
     """The name of the first record in the path that is not the office's, or None."""
     for parameter, value in path_kwargs.items():
-        model = _model_named(parameter)
+        model = _named_model(parameter, path_kwargs)
         if model is None:
             continue
+        if model is _NO_SUCH_KIND:
+            return "such item"
         try:
             known = model._base_manager.filter(pk=value, office_id=office_id).exists()
         except (TypeError, ValueError):

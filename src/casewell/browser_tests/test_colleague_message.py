@@ -9,8 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from casewell.browser_tests.pages import CasewellPage, Visitor
-from casewell.browser_tests.test_safety import tab_to, tab_to_text
+from casewell.browser_tests.pages import CasewellPage, Visitor, tab_to
 from casewell.notify import services
 from casewell.notify.models import Notification
 from casewell.offices.models import Nation
@@ -39,7 +38,7 @@ class MessagePage(CasewellPage):
         self.page.keyboard.type(text)
 
     def send(self, words: str) -> MessagePage:
-        tab_to_text(self.page, words)
+        tab_to(self.page, text=words)
         return self.visitor.follow(lambda: self.page.keyboard.press("Enter"), MessagePage)
 
 

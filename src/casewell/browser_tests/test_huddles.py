@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from casewell.browser_tests.pages import CasewellPage, Visitor
-from casewell.browser_tests.test_safety import tab_to, tab_to_text
+from casewell.browser_tests.pages import CasewellPage, Visitor, tab_to
 from casewell.wellbeing.huddles import hand_to_huddle
 from casewell.wellbeing.tests.huddle_cases import a_case
 
@@ -26,7 +25,7 @@ class WellbeingPage(CasewellPage):
 
 
 def press_enter_on(visitor: Visitor, words: str) -> WellbeingPage:
-    tab_to_text(visitor.page, words, most=150)
+    tab_to(visitor.page, text=words, most=150)
     return visitor.follow(lambda: visitor.page.keyboard.press("Enter"), WellbeingPage)
 
 

@@ -5,10 +5,8 @@ through a real SMTP server and on the timeline. Every page passes axe."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page
 
-from casewell.browser_tests.pages import CasewellPage, Visitor
-from casewell.browser_tests.test_safety import tab_to_text
+from casewell.browser_tests.pages import CasewellPage, Visitor, tab_to
 from casewell.files.testing import PDF_BYTES, upload
 from casewell.inbox.models import OutgoingMessage, OutgoingState
 from casewell.inbox.sending_settings import save_sending_settings
@@ -33,14 +31,6 @@ class ReplyPage(CasewellPage):
         assert self.heading == "Reply to Dan Rowe", self.heading
 
 
-def tab_to_field(page: Page, field_id: str, most: int = 80) -> None:
-    for _ in range(most):
-        if page.evaluate("() => document.activeElement.id") == field_id:
-            return
-        page.keyboard.press("Tab")
-    pytest.fail(f"{most} presses of Tab never reached #{field_id}")
-
-
 def test_a_caseworker_replies_from_the_case_with_a_file_by_keyboard(cast, signed_in):
     case = a_case(cast.ada, summary="Damp in Dan's flat")
     message = stored_message(
@@ -54,7 +44,7 @@ def test_a_caseworker_replies_from_the_case_with_a_file_by_keyboard(cast, signed
         )
         ada: Visitor = signed_in(cast.ada)
         page = ada.open(f"/cases/{case.pk}/", CasePage)
-        tab_to_text(page.page, "Reply")
+        tab_to(page.page, text="Reply")
         reply = ada.follow(lambda: page.page.keyboard.press("Enter"), ReplyPage)
         form = reply.page
         assert form.locator("#id_to").input_value() == "dan.rowe@example.net"
@@ -64,23 +54,23 @@ def test_a_caseworker_replies_from_the_case_with_a_file_by_keyboard(cast, signed
         assert "Ada Lovelace, caseworker" in form.locator("#id_body").input_value()
 
         # A mistake first: the address emptied, then sent.
-        tab_to_field(form, "id_to")
+        tab_to(form, "#id_to")
         form.keyboard.press("Control+A")
         form.keyboard.press("Delete")
-        tab_to_text(form, "Send the e-mail")
+        tab_to(form, text="Send the e-mail")
         refused = ada.follow(lambda: form.keyboard.press("Enter"), ReplyPage)
         summary = refused.page.locator(".govuk-error-summary")
         assert "Enter who the e-mail is to" in summary.inner_text()
 
         page = refused.page
-        tab_to_field(page, "id_to")
+        tab_to(page, "#id_to")
         page.keyboard.type("dan.rowe@example.net")
-        tab_to_field(page, "id_body")
+        tab_to(page, "#id_body")
         page.keyboard.press("Control+Home")
         page.keyboard.type("Dear Dan,\nThe council will visit on Friday.\n")
-        tab_to_field(page, "id_files_0")
+        tab_to(page, "#id_files_0")
         page.keyboard.press("Space")
-        tab_to_text(page, "Send the e-mail")
+        tab_to(page, text="Send the e-mail")
         back = ada.follow(lambda: page.keyboard.press("Enter"), CasePage)
         assert "is being sent" in back.main.inner_text()
 

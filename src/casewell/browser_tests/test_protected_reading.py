@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from casewell.browser_tests.pages import CasewellPage, Visitor
-from casewell.browser_tests.test_timeline import tab_to
+from casewell.browser_tests.pages import CasewellPage, Visitor, tab_to
 from casewell.cases.models import Category
 from casewell.cases.services import open_case
 from casewell.inbox import services as inbox_services

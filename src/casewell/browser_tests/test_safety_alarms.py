@@ -11,8 +11,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from casewell.browser_tests.pages import Visitor
-from casewell.browser_tests.test_safety import PHONE, PhonePage, tab_to, tab_to_text
+from casewell.browser_tests.pages import Visitor, tab_to
+from casewell.browser_tests.test_safety import PHONE, PhonePage
 from casewell.inbox.models import Message
 from casewell.inbox.services import read_raw_message, receive_raw
 from casewell.jobs.testing import run_queued_tasks
@@ -36,7 +36,7 @@ def phone(visitor: Visitor) -> Visitor:
 
 
 def press(visitor: Visitor, words: str) -> AnyPhonePage:
-    tab_to_text(visitor.page, words)
+    tab_to(visitor.page, text=words)
     return visitor.follow(lambda: visitor.page.keyboard.press("Enter"), AnyPhonePage)
 
 
@@ -73,7 +73,7 @@ def test_a_check_in_with_the_duress_pin_looks_like_any_other_and_raises_the_alar
     page = ada.open(f"/safety/sessions/{session.pk}/", AnyPhonePage)
     plain = press(ada, "Check in: I am safe")
     plain_banner = plain.banner
-    tab_to_text(plain.page, "Check in with your PIN")
+    tab_to(plain.page, text="Check in with your PIN")
     plain.page.keyboard.press("Enter")  # opens the details
     tab_to(plain.page, "input[name=pin]")
     plain.page.keyboard.type(DURESS_PIN)

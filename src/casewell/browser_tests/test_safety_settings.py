@@ -10,8 +10,8 @@ import pytest
 from django.contrib.auth.hashers import check_password
 from django.utils import timezone
 
-from casewell.browser_tests.pages import Visitor
-from casewell.browser_tests.test_safety import PHONE, PhonePage, tab_to, tab_to_text
+from casewell.browser_tests.pages import Visitor, tab_to
+from casewell.browser_tests.test_safety import PHONE, PhonePage
 from casewell.offices.tenancy import across_all_offices, bind_office
 from casewell.people.models import Person
 from casewell.safety import markers, services
@@ -30,7 +30,7 @@ def phone(visitor: Visitor) -> Visitor:
 
 
 def press(visitor: Visitor, words: str) -> AnyPhonePage:
-    tab_to_text(visitor.page, words)
+    tab_to(visitor.page, text=words)
     return visitor.follow(lambda: visitor.page.keyboard.press("Enter"), AnyPhonePage)
 
 

@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from casewell.browser_tests.pages import CasewellPage, Visitor
-from casewell.browser_tests.test_timeline import tab_to, tab_to_link
+from casewell.browser_tests.pages import CasewellPage, Visitor, tab_to
 from casewell.cases.models import Case, Category
 from casewell.cases.services import open_case
 from casewell.offices.tenancy import bind_office
@@ -27,7 +26,7 @@ class HeadedPage(CasewellPage):
         assert self.heading == self.title, self.heading
 
     def go_to(self, link_text: str, expect: type[CasewellPage]) -> CasewellPage:
-        tab_to_link(self.page, link_text)
+        tab_to(self.page, text=link_text)
         return self.visitor.follow(lambda: self.page.keyboard.press("Enter"), expect)
 
 
@@ -98,7 +97,7 @@ def test_a_manager_sorts_the_team_table_with_the_keyboard(cast, signed_in, loads
     ada_row = team.main.get_by_test_id("team-row").first.inner_text()
     assert "8 of 10" in ada_row and "Near capacity" in ada_row  # words, not colour alone
 
-    tab_to_link(team.page, "Weighted caseload")
+    tab_to(team.page, text="Weighted caseload")
     team.page.keyboard.press("Enter")
     assert team.names() == ["Ben Okafor", "Ivy Chen", "Wes Brown", "Ada Lovelace"]
     team.page.keyboard.press("Enter")
@@ -119,7 +118,7 @@ def test_a_manager_assigns_a_case_from_the_suggestions_with_the_keyboard(
     assert "Wes Brown" in suggested[2] and "Heavy week" in suggested[2]
     assert "Ada Lovelace" in suggested[3]
     assert "2 heavy cases in the last 7 days" in assign.main.inner_text()
-    tab_to_link(assign.page, "Assign to Ivy Chen")
+    tab_to(assign.page, text="Assign to Ivy Chen")
     case = ben.follow(lambda: assign.page.keyboard.press("Enter"), CasePage)
     assert "assigned to Ivy Chen" in case.main.inner_text()
     with bind_office(cast.north):

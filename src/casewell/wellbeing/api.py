@@ -83,7 +83,13 @@ def _assessment(kind: str, item_id: int, row: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/reading-preference", response=PreferenceIO, summary="Your reading preference")
+# One name for each path's operations, so the path resolves to one route.
+@router.get(
+    "/reading-preference",
+    response=PreferenceIO,
+    summary="Your reading preference",
+    url_name="wellbeing_reading_preference",
+)
 def reading_preference(request: HttpRequest) -> dict[str, Any]:
     preference = services.preference_for(caller(request))
     return {"choice": preference.choice, "categories": preference.categories}
@@ -93,6 +99,7 @@ def reading_preference(request: HttpRequest) -> dict[str, Any]:
     "/reading-preference",
     response={200: PreferenceIO, 422: FieldErrors},
     summary="Change when you are warned: always, some (for the categories given) or show",
+    url_name="wellbeing_reading_preference",
 )
 @refusals_named
 def change_reading_preference(request: HttpRequest, wanted: PreferenceIO) -> dict[str, Any]:
@@ -100,7 +107,12 @@ def change_reading_preference(request: HttpRequest, wanted: PreferenceIO) -> dic
     return {"choice": preference.choice, "categories": preference.categories}
 
 
-@router.get("/phrases", response=list[PhraseOut], summary="The office's own distress phrases")
+@router.get(
+    "/phrases",
+    response=list[PhraseOut],
+    summary="The office's own distress phrases",
+    url_name="wellbeing_phrases",
+)
 def phrases(request: HttpRequest) -> list[Any]:
     return services.office_phrases(caller(request))
 
@@ -109,6 +121,7 @@ def phrases(request: HttpRequest) -> list[Any]:
     "/phrases",
     response={201: PhraseOut, **ERRORS},
     summary="Add a phrase to the office's lexicon (managers)",
+    url_name="wellbeing_phrases",
 )
 @refusals_named
 def add_phrase(request: HttpRequest, phrase: PhraseIn) -> tuple[int, Any]:

@@ -58,6 +58,7 @@ from casewell.safety.services import (
 )
 from casewell.safety.support import support_for
 from casewell.safety.texts import check_in_by_reply
+from casewell.timeline.models import TimelineEntry
 from casewell.timeline.services import add_document, add_note
 from casewell.wellbeing import huddles as wellbeing_huddles
 from casewell.wellbeing import meeting_times as wellbeing_meeting_times
@@ -83,6 +84,10 @@ NOT_RECORD_IDS: dict[str, Callable[[Any], Any]] = {
     # office reads, so no key is North's; North's own copies are ``organisation_id``.
     # A made-up key must be 404 like any unknown entry.
     "central_key": lambda north: "cleo-does-not-know-this-entry",
+    # Flagging an item as distressing names it by kind and id (a message, a timeline entry or
+    # a person's document): North's timeline entry stands for all three kinds.
+    "kind": lambda north: "timeline",
+    "item_id": lambda north: north.record_of(TimelineEntry),
 }
 # For these the URL holds a secret rather than an id, so a page answering 200 (allauth's
 # "this link is not valid") is fine as long as none of North's details appear in it.

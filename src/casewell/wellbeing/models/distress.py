@@ -21,6 +21,15 @@ class ItemKind(models.TextChoices):
     PERSON_DOCUMENT = "document", "Document on a person's record"
 
 
+# The model each kind names, so the API can check an item is the caller's office's before
+# anything else (see ``casewell.api``), as it does for every ``<model>_id``.
+ITEM_MODELS: dict[str, str] = {
+    ItemKind.MESSAGE: "inbox.Message",
+    ItemKind.TIMELINE_ENTRY: "timeline.TimelineEntry",
+    ItemKind.PERSON_DOCUMENT: "people.PersonDocument",
+}
+
+
 class Decision(models.TextChoices):
     DETECTOR = "detector", "Found by Casewell"
     HAND = "hand", "Decided by a member of staff"
