@@ -11,6 +11,15 @@ hypothesis_settings.register_profile("casewell", derandomize=True, database=None
 hypothesis_settings.load_profile("casewell")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: ids are reused between tests, so a working
+    pattern or rate-limit count kept for one test's user must not meet the next test's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def data_folder(settings, tmp_path):
     """Each test that stores files keeps them, encrypted, in a folder of its own."""

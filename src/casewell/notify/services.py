@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -33,6 +34,7 @@ EMAIL_TASK = "casewell.notify.tasks.email_notification"
 DIGEST_TASK = "casewell.notify.tasks.send_digest"
 MESSAGE_LIMIT = 1000
 URGENT_REASON_LIMIT = 300
+PATTERN_CACHE_SECONDS = 600
 
 
 def _now(now: datetime | None) -> datetime:
@@ -54,6 +56,20 @@ def pattern_of(user: User) -> Pattern:
     if row is None:
         return working_time.DEFAULT
     return Pattern.from_hours(row.hours, row.time_zone, row.nation)
+
+
+def _pattern_key(user: User) -> str:
+    return f"casewell:working-pattern:{user.pk}"
+
+
+def remembered_pattern_of(user: User) -> Pattern:
+    """``pattern_of``, kept in the cache for pages that ask on every request (forgotten
+    whenever the person changes their pattern)."""
+    found = cache.get(_pattern_key(user))
+    if found is None:
+        found = pattern_of(user)
+        cache.set(_pattern_key(user), found, PATTERN_CACHE_SECONDS)
+    return found
 
 
 def my_working_pattern(user: User) -> tuple[Pattern, bool]:
@@ -104,6 +120,7 @@ def set_working_pattern(
         row.nation = nation
         row.updated_at = timezone.now()
         row.save()
+    cache.delete(_pattern_key(user))
     return row
 
 
@@ -113,6 +130,7 @@ def forget_working_pattern(user: User) -> None:
     with bind_office(user.office_id, actor=user), transaction.atomic():
         for row in WorkingPattern.objects.filter(user=user):
             row.delete()
+    cache.delete(_pattern_key(user))
 
 
 def who_has_set_a_pattern(manager: User) -> list[tuple[User, bool]]:

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from casewell.cases import services as case_services
 from casewell.cases.models import Case
+from casewell.notify import services as notify
+from casewell.notify.working_time import is_day_off
 from casewell.offices.models import User
 from casewell.offices.permissions import get_for
 from casewell.offices.tenancy import bind_office
@@ -26,6 +30,10 @@ from casewell.wellbeing.models import Handover, PutDownNote
 
 MAX_NOTE = 2000
 MAX_CHOICES = 200
+# The prompt shows from shortly before the end of the person's working day until a few
+# hours after it (people stay late on hard days), unless they have put it down already.
+PROMPT_BEFORE_END = timedelta(minutes=30)
+PROMPT_AFTER_END = timedelta(hours=3)
 
 
 @dataclass
@@ -86,3 +94,42 @@ def delete_put_down_note(user: User, note: PutDownNote) -> None:
         if note.user_id != user.pk:
             raise ValidationError("That note was not found")
         note.delete()
+
+
+def prompt_day(user: User, now: datetime | None = None) -> date:
+    """Today, in the person's own time zone: the day a "not today" answer holds for."""
+    pattern = notify.remembered_pattern_of(user)
+    return (now or timezone.now()).astimezone(pattern.zone).date()
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """The end-of-day prompt: when the person's working day ends, in their own time."""
+
+    day_ends_at: datetime
+
+
+def put_down_prompt(
+    user: User, *, dismissed_on: date | None = None, now: datetime | None = None
+) -> Prompt | None:
+    """The end-of-day prompt for ``user`` if it is due now, else None.
+
+    Due near the end of a working day in the person's own pattern (their hours, time zone
+    and bank holidays), unless they put something down today or said "not today"
+    (``dismissed_on``). Costs no query outside that window (the pattern is cached).
+    """
+    now = now or timezone.now()
+    pattern = notify.remembered_pattern_of(user)
+    local = now.astimezone(pattern.zone)
+    period = pattern.days.get(local.weekday())
+    if period is None or is_day_off(local.date(), pattern) or dismissed_on == local.date():
+        return None
+    ends = datetime.combine(local.date(), period.end, tzinfo=pattern.zone)
+    if not ends - PROMPT_BEFORE_END <= local <= ends + PROMPT_AFTER_END:
+        return None
+    day_starts = datetime.combine(local.date(), period.start, tzinfo=pattern.zone)
+    with bind_office(user.office, actor=user):
+        put_down = PutDownNote.objects.filter(user=user, written_at__gte=day_starts).exists()
+        if put_down or Handover.objects.filter(handed_by=user, handed_at__gte=day_starts).exists():
+            return None
+    return Prompt(day_ends_at=ends)

@@ -12,6 +12,7 @@ urlpatterns: list = [
     path("huddles/times/", huddle_views.huddle_times, name="huddle_times"),
     path("huddles/<int:huddle_id>/", huddle_views.huddle, name="huddle"),
     path("put-it-down/", huddle_views.put_it_down, name="put_it_down"),
+    path("put-it-down/not-today/", huddle_views.not_today, name="not_today"),
     path("put-it-down/<int:putdownnote_id>/", huddle_views.put_down_note, name="put_down_note"),
     path("no-meeting-times/", huddle_views.no_meeting_times, name="no_meeting_times"),
     path(

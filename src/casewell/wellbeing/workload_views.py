@@ -12,12 +12,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from casewell.cases.services import get_case_for
 from casewell.offices.permissions import is_manager
 from casewell.wellbeing import huddles, nudges, workload
+from casewell.wellbeing.huddle_views import back_to_page
 from casewell.wellbeing.workload_forms import CaseWorkloadForm, WorkloadSettingsForm
 
 
@@ -115,9 +115,4 @@ def nudge_report(request: HttpRequest) -> HttpResponse:
 @require_POST
 def dismiss_nudge(request: HttpRequest, breaknudge_id: int) -> HttpResponse:
     nudges.dismiss_nudge(request.user, breaknudge_id)
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        back = "/"
-    return redirect(back)
+    return back_to_page(request)

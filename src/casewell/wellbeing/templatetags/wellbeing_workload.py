@@ -4,6 +4,7 @@
 * ``{% assignment_suggestions case %}``: who could take the case, with reasons, for the
   assign page (``case`` may be None on the bulk assign of a list).
 * ``{% break_nudge %}``: the signed-in person's break nudge, for the top of every page.
+* ``{% put_down_prompt %}``: near the end of their working day, the prompt to put it down.
 """
 
 from __future__ import annotations
@@ -55,5 +56,25 @@ def break_nudge(context: template.Context) -> dict[str, Any]:
     return {
         "nudge": nudge,
         "here": request.get_full_path() if request is not None else "/",
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("wellbeing/_put_down_prompt.html", takes_context=True)
+def put_down_prompt(context: template.Context) -> dict[str, Any]:
+    from datetime import date
+
+    from casewell.wellbeing.huddle_views import PROMPT_DISMISSED
+    from casewell.wellbeing.put_down import put_down_prompt as prompt_for
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if request is None or user is None or not user.is_authenticated:
+        return {"prompt": None}
+    dismissed = request.session.get(PROMPT_DISMISSED)
+    dismissed_on = date.fromisoformat(dismissed) if dismissed else None
+    return {
+        "prompt": prompt_for(user, dismissed_on=dismissed_on),
+        "here": request.get_full_path(),
         "csrf_token": context.get("csrf_token"),
     }
