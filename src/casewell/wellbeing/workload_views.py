@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from casewell.cases.services import get_case_for
+from casewell.notify.out_of_hours import team_out_of_hours
 from casewell.offices.permissions import is_manager
 from casewell.wellbeing import huddles, nudges, workload
 from casewell.wellbeing.huddle_views import back_to_page
@@ -52,7 +53,9 @@ def my_workload(request: HttpRequest) -> HttpResponse:
 @login_required
 def team(request: HttpRequest) -> HttpResponse:
     rows = workload.team_figures(request.user)
-    return render(request, "wellbeing/team.html", {"rows": rows})
+    # Out-of-hours working only as team totals: an individual's hours are their own.
+    out_of_hours = team_out_of_hours(request.user, weeks=1)
+    return render(request, "wellbeing/team.html", {"rows": rows, "out_of_hours": out_of_hours})
 
 
 @login_required

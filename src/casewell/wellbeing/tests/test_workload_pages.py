@@ -55,6 +55,33 @@ def test_the_team_table_gives_each_person_figures_with_words_beside_the_colours(
     assert "Mo Farah-Singh" not in page
 
 
+def test_the_team_page_shows_out_of_hours_working_as_team_totals_only(cast, client_for):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from casewell.notify.out_of_hours import MINIMUM_GROUP_SIZE
+    from casewell.timeline.services import add_note
+    from casewell.wellbeing.tests.huddle_cases import a_case
+
+    case = a_case(cast.ada, "Late-night casework")
+    london = ZoneInfo("Europe/London")
+    # Wednesday 2 December 2026 at 22:00: outside Ada's usual hours.
+    with time_machine.travel(datetime(2026, 12, 2, 22, tzinfo=london), tick=False):
+        add_note(cast.ada, case, "Wrote up the visit")
+    with time_machine.travel(datetime(2026, 12, 3, 10, tzinfo=london), tick=False):
+        page = text_of(client_for(cast.ben), "wellbeing:team")
+    table = page[page.index('data-testid="team-out-of-hours"'):]
+    table = table[: table.index("</table>")]
+    assert "Whole office" in table
+    office_row = table[table.index("Whole office"):]
+    office_row = office_row[: office_row.index("</tr>")]
+    assert MINIMUM_GROUP_SIZE <= 6 and "1 of " in office_row
+    # Nobody's own hours are named on the page.
+    assert "Ada Lovelace" not in table
+
+
 def test_caseworkers_and_interns_cannot_see_the_team_and_cleo_sees_only_south(
     cast, client_for, caseload
 ):
@@ -76,6 +103,7 @@ def test_the_team_table_costs_the_same_queries_however_many_people_cases_and_rea
         return len(queries)
 
     caseload.open(cast.ada)
+    count()  # the first page fills caches (the person's working pattern)
     few = count()
     for n in range(6):
         newcomer = add_staff_member(
