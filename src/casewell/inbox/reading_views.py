@@ -33,6 +33,8 @@ def message(request: HttpRequest, message_id: int) -> HttpResponse:
         # Assigning to oneself from here; interns cannot assign (see ``triage.assign``).
         "may_assign_to_me": body.assignee_id != request.user.pk
         and not triage.is_intern_only(request.user),
+        # Campaigns and answering the office's mail are for staff, not interns.
+        "may_answer": not triage.is_intern_only(request.user),
     }
     return render(request, "inbox/message.html", context)
 

@@ -42,6 +42,8 @@ def _list(request: HttpRequest, view: str) -> HttpResponse:
             ],
             "page": page,
             "staff": triage.office_staff(user),
+            # Campaigns and answering the office's mail are for staff, not interns.
+            "may_answer": not triage.is_intern_only(user),
             "errors": errors,
         },
     )

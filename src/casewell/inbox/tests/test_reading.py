@@ -256,5 +256,8 @@ def test_an_intern_reads_only_what_is_assigned_to_them_or_on_a_case_they_may_see
     assert _page(ivy, message).status_code == 404
     assert _frame(ivy, message).status_code == 404
     triage.assign(cast.ben, message, cast.ivy)
-    assert _page(ivy, message).status_code == 200
-    assert _frame(ivy, message).status_code == 200
+    page = _page(ivy, message)
+    assert page.status_code == 200 and _frame(ivy, message).status_code == 200
+    # Answering and campaigns are not offered to an intern (their pages would refuse).
+    assert "Mark as campaign" not in page.content.decode()
+    assert "Mark as campaign" in _page(client_for(cast.ada), message).content.decode()
