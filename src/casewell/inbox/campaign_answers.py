@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -46,6 +47,9 @@ _PLACEHOLDER = re.compile(r"\{\s*([A-Za-z_]+)\s*\}")
 MAX_BODY = 50_000
 # Rows written per transaction by the job: a failure part-way keeps what was written.
 BATCH = 100
+# An answer still not written out after this long has stopped (its job failed for good):
+# another may be sent. Nobody is answered twice either way (one answer per address).
+STUCK_AFTER = timedelta(hours=1)
 
 
 def _require_campaign_worker(user: User) -> None:
@@ -269,7 +273,10 @@ def answer_campaign(user: User, campaign: Campaign, *, subject: str, body: str) 
     with bind_office(user.office, actor=user), transaction.atomic():
         # One answer at a time per campaign: pressing Send twice finds the first.
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
-        if locked.answers.filter(prepared_at__isnull=True).exists():
+        going_out = locked.answers.filter(
+            prepared_at__isnull=True, created_at__gte=timezone.now() - STUCK_AFTER
+        )
+        if going_out.exists():
             raise ValidationError(
                 {"body": "An answer to this campaign is being sent already: wait for it to finish"}
             )

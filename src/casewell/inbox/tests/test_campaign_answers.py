@@ -114,6 +114,23 @@ def test_pressing_send_twice_or_the_job_running_twice_sends_each_person_once(cas
     assert sorted(m.to[0] for m in mail.outbox) == sorted(a for a, _ in SENDERS)
 
 
+def test_an_answer_whose_job_stopped_does_not_block_the_campaign_for_ever(cast):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    campaign, _ = a_campaign(cast, SENDERS)
+    stopped = campaign_answers.answer_campaign(cast.ada, campaign, subject="Thanks", body="Thanks")
+    with bind_office(cast.north):  # its job failed for good an hour and more ago
+        CampaignAnswer.objects.filter(pk=stopped.pk).update(
+            created_at=timezone.now() - campaign_answers.STUCK_AFTER - timedelta(minutes=1)
+        )
+    again = campaign_answers.answer_campaign(cast.ada, campaign, subject="Thanks", body="Thanks")
+    assert campaign_answers.prepare_answer(again.pk) == "3 written"
+    assert campaign_answers.prepare_answer(stopped.pk) == "0 written"
+    assert len(outgoing_of(campaign)) == 3
+
+
 def test_a_later_answer_goes_only_to_people_who_wrote_since(cast):
     campaign, _ = a_campaign(cast, SENDERS[:2])
     campaign_answers.answer_campaign(cast.ada, campaign, subject="Thanks", body="Thanks")
