@@ -28,6 +28,18 @@ class PhonePage(CasewellPage):
         return self.page.locator(".govuk-notification-banner").first.inner_text()
 
 
+def phone(visitor: Visitor) -> Visitor:
+    """The visitor's tab the size of a small phone."""
+    visitor.page.set_viewport_size(PHONE)
+    return visitor
+
+
+def press(visitor: Visitor, words: str) -> PhonePage:
+    """Tab to the link or button starting with ``words`` and press Enter, as on a phone."""
+    tab_to(visitor.page, text=words)
+    return visitor.follow(lambda: visitor.page.keyboard.press("Enter"), PhonePage)
+
+
 class LoneWorkingPage(PhonePage):
     def verify(self) -> None:
         super().verify()

@@ -11,8 +11,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from casewell.browser_tests.pages import Visitor, tab_to
-from casewell.browser_tests.test_safety import PHONE, PhonePage
+from casewell.browser_tests.pages import tab_to
+from casewell.browser_tests.test_safety import PhonePage, phone, press
 from casewell.inbox.models import Message
 from casewell.inbox.services import read_raw_message, receive_raw
 from casewell.jobs.testing import run_queued_tasks
@@ -24,20 +24,6 @@ from casewell.safety.models import Incident, SafetyAlert
 pytestmark = pytest.mark.browser
 
 DURESS_PIN = "2468"
-
-
-class AnyPhonePage(PhonePage):
-    pass
-
-
-def phone(visitor: Visitor) -> Visitor:
-    visitor.page.set_viewport_size(PHONE)
-    return visitor
-
-
-def press(visitor: Visitor, words: str) -> AnyPhonePage:
-    tab_to(visitor.page, text=words)
-    return visitor.follow(lambda: visitor.page.keyboard.press("Enter"), AnyPhonePage)
 
 
 def start_visit(cast):
@@ -70,7 +56,7 @@ def test_a_check_in_with_the_duress_pin_looks_like_any_other_and_raises_the_alar
     services.change_my_duress_pin(cast.ada, DURESS_PIN, confirm=DURESS_PIN)
     session = start_visit(cast)
     ada = phone(signed_in(cast.ada))
-    page = ada.open(f"/safety/sessions/{session.pk}/", AnyPhonePage)
+    page = ada.open(f"/safety/sessions/{session.pk}/", PhonePage)
     plain = press(ada, "Check in: I am safe")
     plain_banner = plain.banner
     tab_to(plain.page, text="Check in with your PIN")
@@ -89,14 +75,14 @@ def test_a_check_in_with_the_duress_pin_looks_like_any_other_and_raises_the_alar
 def test_the_panic_button_alerts_the_buddy_who_owns_and_closes_the_alert(cast, signed_in):
     session = start_visit(cast)
     ada = phone(signed_in(cast.ada))
-    ada.open(f"/safety/sessions/{session.pk}/", AnyPhonePage)
+    ada.open(f"/safety/sessions/{session.pk}/", PhonePage)
     raised = press(ada, "Panic: alert everyone now")
     assert "The alarm has been raised" in raised.banner
     (alarm,) = alerts_of(session)
     assert alarm.kind == SafetyAlert.Kind.PANIC
 
     wes = phone(signed_in(cast.wes))
-    page = wes.open(f"/safety/alerts/{alarm.pk}/", AnyPhonePage)
+    page = wes.open(f"/safety/alerts/{alarm.pk}/", PhonePage)
     assert "Ada Lovelace" in page.heading
     page = press(wes, "Acknowledge: I am dealing with this")
     assert "You own this alert now" in page.banner
@@ -128,7 +114,7 @@ def test_a_threatening_e_mail_is_recorded_as_an_incident_from_its_page(cast, sig
     assert message.person_id == harriet.pk
 
     ada = phone(signed_in(cast.ada))
-    ada.open(f"/inbox/messages/{message.pk}/", AnyPhonePage)
+    ada.open(f"/inbox/messages/{message.pk}/", PhonePage)
     form = press(ada, "Record as a threatening contact")
     assert form.heading == "Record an incident"
     assert "will be kept as evidence" in form.main.inner_text()

@@ -10,8 +10,8 @@ import pytest
 from django.contrib.auth.hashers import check_password
 from django.utils import timezone
 
-from casewell.browser_tests.pages import Visitor, tab_to
-from casewell.browser_tests.test_safety import PHONE, PhonePage
+from casewell.browser_tests.pages import tab_to
+from casewell.browser_tests.test_safety import PhonePage, phone, press
 from casewell.offices.tenancy import across_all_offices, bind_office
 from casewell.people.models import Person
 from casewell.safety import markers, services
@@ -20,21 +20,7 @@ from casewell.safety.models import EscalationLadder, LoneWorkingSession, SafetyS
 pytestmark = pytest.mark.browser
 
 
-class AnyPhonePage(PhonePage):
-    pass
-
-
-def phone(visitor: Visitor) -> Visitor:
-    visitor.page.set_viewport_size(PHONE)
-    return visitor
-
-
-def press(visitor: Visitor, words: str) -> AnyPhonePage:
-    tab_to(visitor.page, text=words)
-    return visitor.follow(lambda: visitor.page.keyboard.press("Enter"), AnyPhonePage)
-
-
-def type_into(page: AnyPhonePage, css: str, text: str) -> None:
+def type_into(page: PhonePage, css: str, text: str) -> None:
     tab_to(page.page, css)
     page.page.keyboard.press("Control+A")
     page.page.keyboard.type(text)
@@ -42,7 +28,7 @@ def type_into(page: AnyPhonePage, css: str, text: str) -> None:
 
 def test_a_worker_sets_a_duress_pin_the_govuk_way(cast, signed_in):
     ada = phone(signed_in(cast.ada))
-    page = ada.open("/safety/my-safety/", AnyPhonePage)
+    page = ada.open("/safety/my-safety/", PhonePage)
     type_into(page, "input[name=pin]", "2468")
     type_into(page, "input[name=confirm]", "2469")
     page = press(ada, "Set duress PIN")
@@ -69,7 +55,7 @@ def test_a_worker_extends_a_visit(cast, signed_in):
         ),
     )
     ada = phone(signed_in(cast.ada))
-    ada.open(f"/safety/sessions/{session.pk}/", AnyPhonePage)
+    ada.open(f"/safety/sessions/{session.pk}/", PhonePage)
     page = press(ada, "Extend")
     assert page.heading.startswith("Extend")
     page = press(ada, "Extend")  # keeps the suggested 30 minutes
@@ -81,7 +67,7 @@ def test_a_worker_extends_a_visit(cast, signed_in):
 
 def test_a_manager_changes_the_escalation_ladder(cast, signed_in):
     ben = phone(signed_in(cast.ben))
-    page = ben.open("/safety/ladder/", AnyPhonePage)
+    page = ben.open("/safety/ladder/", PhonePage)
     type_into(page, "input[name=grace_minutes]", "200")
     page = press(ben, "Save the ladder")
     assert "from 0 to 120" in page.page.locator(".govuk-error-summary").inner_text()
@@ -96,7 +82,7 @@ def test_a_manager_adds_a_safety_marker_with_a_review_date(cast, signed_in):
     with bind_office(cast.north, actor=cast.ada):
         harriet = Person.objects.create(first_name="Harriet", last_name="Walsh")
     ben = phone(signed_in(cast.ben))
-    page = ben.open(f"/safety/people/{harriet.pk}/markers/", AnyPhonePage)
+    page = ben.open(f"/safety/people/{harriet.pk}/markers/", PhonePage)
     page = press(ben, "Add safety marker")
     assert "Choose" in page.page.locator(".govuk-error-summary").inner_text()
     tab_to(page.page, "input[name=kind]")

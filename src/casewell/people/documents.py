@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from casewell.files.services import Upload, delete_stored_file, store_file
+from casewell.files.text import readable_text
 from casewell.offices.models import User
 from casewell.offices.permissions import get_for, is_manager
 from casewell.offices.tenancy import bind_office
@@ -42,7 +43,7 @@ def add_document(
         )
         wellbeing.score_item(
             document.office_id, wellbeing.ItemKind.PERSON_DOCUMENT, document.pk,
-            f"{stored.original_name}\n{description}",
+            f"{stored.original_name}\n{description}\n{readable_text(stored)}",
         )  # fmt: skip
         return document
 

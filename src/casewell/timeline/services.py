@@ -30,6 +30,7 @@ from casewell.cases.models import Case
 from casewell.cases.services import may_change
 from casewell.files.models import StoredFile
 from casewell.files.services import Upload, store_file
+from casewell.files.text import readable_text
 from casewell.offices.audit import log_sensitive_read
 from casewell.offices.models import User
 from casewell.offices.permissions import get_for, may_see
@@ -152,12 +153,15 @@ def _kinds(kinds: Iterable[str] | None) -> list[str]:
 # --- Adding to the timeline ----------------------------------------------------------------
 
 
-def _entry(case: Case, kind: str, *, author: User | None, **fields: Any) -> TimelineEntry:
+def _entry(
+    case: Case, kind: str, *, author: User | None, also_read: str = "", **fields: Any
+) -> TimelineEntry:
+    """A new entry, scored for distress: its words and ``also_read`` (a document's own)."""
     entry = TimelineEntry(office_id=case.office_id, case=case, kind=kind, author=author, **fields)
     entry.save()
     wellbeing.score_item(
         entry.office_id, wellbeing.ItemKind.TIMELINE_ENTRY, entry.pk,
-        f"{entry.subject}\n{entry.text}",
+        f"{entry.subject}\n{entry.text}\n{also_read}",
     )  # fmt: skip
     return entry
 
@@ -259,8 +263,9 @@ def add_document(
         text = _text(description, "description", missing=None)
         stored = store_file(case.office, uploaded_file, uploaded_by=user)
         entry = _entry(
-            case, EntryKind.DOCUMENT, author=user, subject=stored.original_name[:300], text=text
-        )
+            case, EntryKind.DOCUMENT, author=user, subject=stored.original_name[:300], text=text,
+            also_read=readable_text(stored),
+        )  # fmt: skip
         TimelineAttachment.objects.create(entry=entry, stored_file=stored)
         return entry
 

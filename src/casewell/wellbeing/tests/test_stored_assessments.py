@@ -57,6 +57,24 @@ def test_a_document_description_is_scored(cast):
     ) == ["violence"]
 
 
+def test_the_words_inside_a_document_are_scored_not_only_its_name(cast, case):
+    from casewell.files.testing import PDF_BYTES, pdf_saying, upload
+    from casewell.timeline.services import add_document as add_to_timeline
+
+    with bind_office(cast.north, actor=cast.ada):
+        person = Person.objects.create(first_name="Harriet", last_name="Walsh")
+    letter = pdf_saying("My son says he has a plan to kill himself this weekend")
+    on_person = add_document(cast.ada, person, upload("Letter.pdf", letter), description="Letter")
+    on_case = add_to_timeline(cast.ada, case, upload("Scan 12.pdf", letter), description="Post")
+    assert wellbeing.warning_categories_for(
+        cast.north.pk, ItemKind.PERSON_DOCUMENT, on_person.pk
+    ) == ["suicide"]
+    assert wellbeing.warning_categories_for(cast.north.pk, NOTE, on_case.pk) == ["suicide"]
+    # A PDF without words (a scan, say) is stored and scored by its name alone.
+    blank = add_to_timeline(cast.ada, case, upload("Scan 13.pdf", PDF_BYTES), description="Post")
+    assert wellbeing.warning_categories_for(cast.north.pk, NOTE, blank.pk) == []
+
+
 def test_an_office_phrase_is_used_when_scoring(cast, case):
     with bind_office(cast.north):
         from casewell.wellbeing.models import OfficePhrase
