@@ -16,12 +16,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from casewell.cases import forms, list_page, services
 from casewell.cases.case_page import case_page_context
 from casewell.cases.models import CaseStatus, Tag
+from casewell.next_page import safe_next
 from casewell.offices.models import Team, User
 from casewell.people.services import find_people, get_person_for
 from casewell.wellbeing.exposure import record_exposure
@@ -46,15 +46,6 @@ def form_errors_from(
 
 def posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
-
-
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    wanted = request.POST.get("next") or request.GET.get("next") or ""
-    if wanted and url_has_allowed_host_and_scheme(
-        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return wanted
-    return fallback
 
 
 def office_lists(user: User) -> dict[str, list[Any]]:
@@ -147,7 +138,7 @@ def team_cases(request: HttpRequest) -> HttpResponse:
 @require_POST
 def bulk_action(request: HttpRequest) -> HttpResponse:
     user = request.user
-    back = _safe_next(request, reverse("cases:list"))
+    back = safe_next(request, reverse("cases:list"))
     lists = office_lists(user)
     form = forms.BulkActionForm(request.POST, staff=lists["staff"], tags=lists["tags"])
     if not form.is_valid():

@@ -77,6 +77,15 @@ def acting_as_administrator(
         yield admin.office
 
 
+def active_staff_with_role(office_id: int, role: str) -> list[User]:
+    """The office's active staff who hold ``role``, by name (one query)."""
+    return list(
+        User.objects.filter(office_id=office_id, is_active=True, staff_roles__role=role)
+        .distinct()
+        .order_by("full_name", "id")
+    )
+
+
 def valid_roles(roles: Iterable[str]) -> list[str]:
     chosen = sorted(set(roles))
     if not chosen:

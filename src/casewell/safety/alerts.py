@@ -33,6 +33,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casewell.offices.models import Role, User
+from casewell.offices.services import active_staff_with_role
 from casewell.people.phones import national_format
 from casewell.safety.models import (
     AlertNotice,
@@ -58,11 +59,7 @@ EMAIL_RETRY_AFTER = [15, 60, 300]
 def managers_of(office_id: int) -> list[User]:
     """The office's active managers; its administrators if it has no manager."""
     for role in (Role.MANAGER, Role.ADMINISTRATOR):
-        found = list(
-            User.objects.filter(office_id=office_id, is_active=True, staff_roles__role=role)
-            .distinct()
-            .order_by("full_name", "id")
-        )
+        found = active_staff_with_role(office_id, role)
         if found:
             return found
     return []

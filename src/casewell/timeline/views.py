@@ -17,12 +17,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from casewell.cases.models import Case
 from casewell.cases.services import get_case_for
 from casewell.files.services import file_response
+from casewell.next_page import safe_next
 from casewell.safety.handlers import refuse_unless_may_read_attachment
 from casewell.timeline import services
 from casewell.timeline.forms import CallForm, DocumentForm, NoteForm, VisitForm, show_errors
@@ -35,15 +35,6 @@ def case_page_url(case: Case) -> str:
         return reverse("cases:detail", kwargs={"case_id": case.pk})
     except NoReverseMatch:
         return reverse("timeline:case", kwargs={"case_id": case.pk})
-
-
-def _next_url(request: HttpRequest, case: Case) -> str:
-    wanted = request.POST.get("next") or request.GET.get("next") or ""
-    if wanted and url_has_allowed_host_and_scheme(
-        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return wanted
-    return case_page_url(case)
 
 
 @login_required
@@ -76,14 +67,14 @@ def _add_form_page(
             show_errors(form, error.message_dict)
         else:
             messages.success(request, done)
-            return HttpResponseRedirect(_next_url(request, case))
+            return HttpResponseRedirect(safe_next(request, case_page_url(case)))
     context = {
         "case": case,
         "form": form,
         "title": title,
         "submit": submit,
         "max_upload_mb": settings.MAX_UPLOAD_MB,
-        "back_url": _next_url(request, case),
+        "back_url": safe_next(request, case_page_url(case)),
         "next": request.POST.get("next") or request.GET.get("next") or "",
     }
     return render(request, template, context, status=400 if form.errors else 200)

@@ -13,9 +13,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from casewell.next_page import safe_next
 from casewell.offices.permissions import is_manager
 from casewell.wellbeing import huddles, meeting_times, put_down
 from casewell.wellbeing.huddle_forms import (
@@ -101,22 +101,12 @@ def huddle(request: HttpRequest, huddle_id: int) -> HttpResponse:
 PROMPT_DISMISSED = "casewell_put_down_not_today"
 
 
-def back_to_page(request: HttpRequest) -> HttpResponse:
-    """Back to the page a banner's button was pressed on (never to another site)."""
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        back = "/"
-    return redirect(back)
-
-
 @login_required
 @require_POST
 def not_today(request: HttpRequest) -> HttpResponse:
     """Hide the end-of-day prompt until tomorrow (for this sign-in)."""
     request.session[PROMPT_DISMISSED] = put_down.prompt_day(request.user).isoformat()
-    return back_to_page(request)
+    return redirect(safe_next(request, "/"))
 
 
 @login_required

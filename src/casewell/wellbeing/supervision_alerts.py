@@ -14,19 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casewell.notify.services import deliver
-from casewell.offices.models import Office, Role, User
+from casewell.offices.models import Office, Role
+from casewell.offices.services import active_staff_with_role
 from casewell.offices.tenancy import bind_office
 from casewell.wellbeing.models import OverdueAlert
 from casewell.wellbeing.supervision import clinical_supervision_due
-
-
-def managers_of(office: Office) -> list[User]:
-    with bind_office(office):
-        return list(
-            User.objects.filter(
-                office=office, is_active=True, staff_roles__role=Role.MANAGER
-            ).distinct()
-        )
 
 
 def alert_managers_of_overdue_supervision(office: Office, today: date | None = None) -> int:
@@ -37,7 +29,8 @@ def alert_managers_of_overdue_supervision(office: Office, today: date | None = N
     how many people were alerted about; a second run the same day alerts nobody.
     """
     today = today or timezone.localdate()
-    managers = managers_of(office)
+    with bind_office(office):
+        managers = active_staff_with_role(office.pk, Role.MANAGER)
     alerted = 0
     for row in clinical_supervision_due(office, today):
         if not row.overdue_on(today):

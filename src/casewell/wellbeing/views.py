@@ -13,9 +13,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from casewell.next_page import safe_next
 from casewell.offices.permissions import is_manager
 from casewell.wellbeing import services
 from casewell.wellbeing.forms import FlagForm, OfficePhraseForm, ReadingPreferenceForm
@@ -79,15 +79,6 @@ def remove_office_phrase(request: HttpRequest, officephrase_id: int) -> HttpResp
     return redirect("wellbeing:office_phrases")
 
 
-def _back(request: HttpRequest) -> str:
-    wanted = request.POST.get("next") or request.GET.get("next") or ""
-    if wanted and url_has_allowed_host_and_scheme(
-        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return wanted
-    return "/"
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def flag(request: HttpRequest, kind: str, item_id: int) -> HttpResponse:
@@ -114,11 +105,11 @@ def flag(request: HttpRequest, kind: str, item_id: int) -> HttpResponse:
             _show_refusal(form, refusal)
         else:
             messages.success(request, done)
-            return redirect(_back(request))
+            return redirect(safe_next(request, "/"))
     assessment = services.assessment_of(request.user, kind, item_id)
     context = {
         "form": form, "kind": kind, "item_id": item_id, "assessment": assessment,
-        "next": _back(request), "kind_label": ItemKind(kind).label.lower(),
+        "next": safe_next(request, "/"), "kind_label": ItemKind(kind).label.lower(),
         "warning": services.warning_text(assessment.categories) if assessment else "",
     }  # fmt: skip
     return render(request, "wellbeing/flag.html", context)

@@ -15,10 +15,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from casewell.cases.services import get_case_for
+from casewell.next_page import safe_next
 from casewell.notify.out_of_hours import team_out_of_hours
 from casewell.offices.permissions import is_manager
 from casewell.wellbeing import huddles, nudges, workload
-from casewell.wellbeing.huddle_views import back_to_page
 from casewell.wellbeing.workload_forms import CaseWorkloadForm, WorkloadSettingsForm
 
 
@@ -118,4 +118,4 @@ def nudge_report(request: HttpRequest) -> HttpResponse:
 @require_POST
 def dismiss_nudge(request: HttpRequest, breaknudge_id: int) -> HttpResponse:
     nudges.dismiss_nudge(request.user, breaknudge_id)
-    return back_to_page(request)
+    return redirect(safe_next(request, "/"))
