@@ -25,8 +25,15 @@ def _wrap(key: bytes) -> str:
     return encrypt_text(base64.urlsafe_b64encode(key).decode())
 
 
+# Unwrapped keys by their wrapped form: unwrapping costs more than reading the row, and
+# a file key never changes (a rewrapped key is a new wrapped form of the same key).
+_unwrapped: dict[str, bytes] = {}
+
+
 def _unwrap(wrapped: str) -> bytes:
-    return base64.urlsafe_b64decode(decrypt_text(wrapped))
+    if wrapped not in _unwrapped:
+        _unwrapped[wrapped] = base64.urlsafe_b64decode(decrypt_text(wrapped))
+    return _unwrapped[wrapped]
 
 
 def office_key(office: Office | int) -> bytes:

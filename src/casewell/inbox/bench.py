@@ -1,18 +1,19 @@
 """``casewell bench ingest``: messages per second through the whole inbox pipeline.
 
-Each message is received as the SMTP door receives it (encrypted, stored, its job
-queued and committed, one message at a time), then the queue is run by one worker
-in the same single thread as ``casewell worker`` runs it: the job claimed, the raw
-message read back and decrypted, parsed, recognised as a duplicate or not, its
-Message and attachments stored (audited), and placed (threaded, matched to people,
-a category suggested, grouped into a campaign). One process, one thread, so the
+Each message is received as the SMTP door receives it (encrypted, stored, the
+office's reading job queued unless one is waiting, and committed, one message at a
+time), then the queue is run by one worker in the same single thread as ``casewell
+worker`` runs it: the reading job claims the waiting messages a batch at a time,
+reads them back and decrypts them, parses them, recognises duplicates, stores the
+Messages and attachments (audited) and places each (threaded, matched to people, a
+category suggested, grouped into a campaign, scored for distress). One process, one thread, so the
 figure is per core (the database server's own work aside: PostgreSQL runs beside
 it). The same messages are also parsed by the bare standard library
 (``email.message_from_bytes`` with the modern policy), in repeated rounds.
 
 It prints messages per second through the pipeline and for the bare parse, the
-ratio of the two, each message's receiving and reading time (median and 95th
-percentile), and the same per CPU second of this process.
+ratio of the two, each message's receiving time (median and 95th percentile), the
+reading time per message, and the same per CPU second of this process.
 
 The messages are letters of the kind an office gets (plain, with an HTML version,
 with a PDF or photo attached, replies in a thread, a few automatic replies and
@@ -102,8 +103,8 @@ def run(args: argparse.Namespace) -> int:
             f"{figures['bare_parse_messages_per_second']} messages/s bare parse: the pipeline "
             f"takes {figures['pipeline_to_bare_ratio']}x the bare parse\n"
             f"  each message: received in {figures['receive_p50_ms']} ms "
-            f"(95%: {figures['receive_p95_ms']}), read in {figures['read_p50_ms']} ms "
-            f"(95%: {figures['read_p95_ms']}); bare parse rounds median "
+            f"(95%: {figures['receive_p95_ms']}), read in {figures['read_ms_per_message']} ms "
+            f"(in {figures['reading_jobs']} reading jobs); bare parse rounds median "
             f"{figures['bare_parse_round_p50_ms']} ms for all {figures['messages']}\n"
             f"  {figures['messages']} messages, {figures['stored']} stored, "
             f"{figures['duplicates']} duplicates, {figures['quarantined']} quarantined"
@@ -197,7 +198,7 @@ def _child(args: argparse.Namespace) -> int:
 
     worker = CasewellWorker(worker_id="bench", batch=True, manage_connections=False)
     receiving: list[float] = []
-    reading: list[float] = []
+    reading_jobs = 0
     started = time.perf_counter()
     cpu_started = time.process_time()
     for number, raw in enumerate(messages):
@@ -206,12 +207,11 @@ def _child(args: argparse.Namespace) -> int:
         receiving.append(time.perf_counter() - began)
     received = time.perf_counter() - started
     while True:
-        began = time.perf_counter()
         job = worker.claim_next()
         if job is None:
             break
         worker.run_task(job)
-        reading.append(time.perf_counter() - began)
+        reading_jobs += 1
     pipeline = time.perf_counter() - started
     # This process's CPU time (not the database server's): the figure per core on a
     # machine busy with other work, where the wall clock also counts waiting for a core.
@@ -247,8 +247,8 @@ def _child(args: argparse.Namespace) -> int:
         "read_messages_per_second": round(len(messages) / (pipeline - received), 1),
         "receive_p50_ms": _ms(statistics.median(receiving)),
         "receive_p95_ms": _ms(_p95(receiving)),
-        "read_p50_ms": _ms(statistics.median(reading)),
-        "read_p95_ms": _ms(_p95(reading)),
+        "read_ms_per_message": _ms((pipeline - received) / len(messages)),
+        "reading_jobs": reading_jobs,
         "bare_parse_round_p50_ms": _ms(bare),
     }))
     return 0

@@ -290,7 +290,8 @@ def _brought_up_to_date(office: Office | OfficeFacts, message: Message, sketch: 
     # This message was just read; its words are in hand (and replace any stale memory).
     recent.forget(message.pk)
     recent.add(message.pk, (message.from_address or "").lower(), sketch, message.created_at)
-    unread = [pk for pk in present if pk not in recent.read]
+    # Messages after this one (read in the same batch) are added when they are placed.
+    unread = [pk for pk in present if pk not in recent.read and pk < message.pk]
     for start in range(0, len(unread), 500):
         for pk, sender, text, markup, created_at, campaign in queries.message_texts(
             office_id, unread[start : start + 500]

@@ -96,6 +96,9 @@ class RawMessage(TenantModel):
     duplicate_of = models.ForeignKey(
         "Message", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicates"
     )
+    # The job reading it in a batch (its id): if that job's worker dies, the job, run
+    # again, reads the batch one message at a time, so one poisonous message is found.
+    reading_job = models.CharField(max_length=36, blank=True)
 
     # It is itself the record of what arrived; a retry is recorded as an audit event.
     audited = False

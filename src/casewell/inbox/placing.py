@@ -40,17 +40,18 @@ def _working_for(office_id: int) -> Iterator[None]:
         yield
 
 
-def place(message: Message) -> None:
+def place(message: Message, office: queries.OfficeFacts | None = None) -> None:
     """Thread, match, suggest and group one saved message; saves what changed.
 
-    Requires the message saved. Causes one audit entry for the message when
-    anything changed, and one for each earlier message a new campaign takes in.
+    Requires the message saved; ``office`` is its office's facts if the caller has them
+    (placing a batch). Causes one audit entry for the message when anything changed,
+    and one for each earlier message a new campaign takes in.
     """
     changed: list[str] = []
     with _working_for(message.office_id):
         if message.state == MessageState.TRIAGE and _taken_as_check_in(message):
             return
-        office = queries.office_facts(message.office_id)
+        office = office or queries.office_facts(message.office_id)
         if message.case_id is None:
             thread = threads.find_thread(message, office.reference_prefix)
             if thread.case_id is not None:

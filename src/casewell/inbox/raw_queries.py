@@ -14,15 +14,18 @@ from datetime import datetime
 from django.db import connection
 
 from casewell.files.models import StoredFile
-from casewell.inbox.models import RawMessage, RawState
+from casewell.inbox.models import Message, RawMessage, RawState
 from casewell.offices.tenancy import across_all_offices
 
 
-def _sql(template: str) -> str:
-    """``template`` with {raw} and {file} as the quoted table names (never any value)."""
+def _sql(template: str, *, values: int = 0) -> str:
+    """``template`` with {raw}, {file} and {message} as the quoted table names (never any
+    value), and {values} as that many placeholders."""
     return template.format(
         raw=connection.ops.quote_name(RawMessage._meta.db_table),
         file=connection.ops.quote_name(StoredFile._meta.db_table),
+        message=connection.ops.quote_name(Message._meta.db_table),
+        values=", ".join(["%s"] * values),
     )
 
 
@@ -33,6 +36,44 @@ def kept_before(office_id: int, digest: str) -> bool:
             _sql("SELECT 1 FROM {raw} WHERE office_id = %s AND sha256 = %s"), [office_id, digest]
         )
         return cursor.fetchone() is not None
+
+
+def insert_raw_message(
+    office_id: int, *, digest: str, size: int, door: str, source: str, storage_name: str,
+    content_type: str, received_at: datetime,
+) -> RawMessage:  # fmt: skip
+    """Insert the raw message and its stored file's row (not audited: the raw message is
+    itself the record of what arrived); the new RawMessage, waiting to be read."""
+    when = connection.ops.adapt_datetimefield_value(received_at)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _sql(
+                "INSERT INTO {file} (office_id, original_name, content_type, size, sha256, "
+                "storage_name, uploaded_by_id, uploaded_at) "
+                "VALUES (%s, 'message.eml', %s, %s, %s, %s, NULL, %s) RETURNING id"
+            ),
+            [office_id, content_type, size, digest, storage_name, when],
+        )
+        stored_file_id = cursor.fetchone()[0]
+        cursor.execute(
+            _sql(
+                "INSERT INTO {raw} (office_id, sha256, size, door, source, received_at, "
+                "stored_file_id, state, quarantine_reason, attempts, parsed_at, "
+                "duplicate_of_id, reading_job) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, '', 0, NULL, NULL, '') RETURNING id"
+            ),
+            [office_id, digest, size, door, source, when, stored_file_id, RawState.STORED],
+        )
+        raw_message_id = cursor.fetchone()[0]
+    stored_file = StoredFile(
+        pk=stored_file_id, office_id=office_id, original_name="message.eml",
+        content_type=content_type, size=size, sha256=digest, storage_name=storage_name,
+        uploaded_at=received_at,
+    )  # fmt: skip
+    return RawMessage(
+        pk=raw_message_id, office_id=office_id, sha256=digest, size=size, door=door,
+        source=source, received_at=received_at, stored_file=stored_file, state=RawState.STORED,
+    )  # fmt: skip
 
 
 def office_of(raw_message_id: int) -> int | None:
@@ -57,21 +98,84 @@ def count_attempt(raw_message_id: int, office_id: int) -> bool:
 
 
 def locked_raw_message(raw_message_id: int, office_id: int) -> RawMessage | None:
-    """The raw message, locked until the transaction ends (PostgreSQL; SQLite's write
-    transaction already excludes other writers), with its file's storage name as
-    ``stored_name``."""
+    """The raw message, locked until the transaction ends, with its file's storage name
+    as ``stored_name``."""
+    found = raw_messages_to_read([raw_message_id], office_id)
+    return found[0] if found else None
+
+
+def raw_messages_to_read(ids: list[int], office_id: int) -> list[RawMessage]:
+    """The raw messages, locked until the transaction ends (PostgreSQL; SQLite's write
+    transaction already excludes other writers), each with its file's storage name as
+    ``stored_name``, in id order."""
     lock = " FOR UPDATE OF r" if connection.features.has_select_for_update_of else ""
-    found = list(
+    return list(
         RawMessage.objects.raw(
             _sql(
                 "SELECT r.*, f.storage_name AS stored_name FROM {raw} r "
-                "JOIN {file} f ON f.id = r.stored_file_id WHERE r.id = %s AND r.office_id = %s"
+                "JOIN {file} f ON f.id = r.stored_file_id "
+                "WHERE r.office_id = %s AND r.id IN ({values}) ORDER BY r.id",
+                values=len(ids),
             )
             + lock,
-            [raw_message_id, office_id],
+            [office_id, *ids],
         )
     )
-    return found[0] if found else None
+
+
+def claim_batch(office_id: int, job_id: str, size: int) -> list[int]:
+    """Up to ``size`` of the office's messages waiting to be read and never started, now
+    counted as started by ``job_id``; their ids. Two jobs never claim the same message."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _sql(
+                "UPDATE {raw} SET attempts = attempts + 1, reading_job = %s "
+                "WHERE id IN (SELECT id FROM {raw} WHERE office_id = %s AND state = %s "
+                "AND attempts = 0 ORDER BY id LIMIT %s) AND state = %s AND attempts = 0 "
+                "RETURNING id"
+            ),
+            [job_id, office_id, RawState.STORED, size, RawState.STORED],
+        )
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def started_and_left(office_id: int, job_ids: list[str]) -> list[int]:
+    """The office's messages still waiting whose reading was started by one of these jobs."""
+    if not job_ids:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _sql(
+                "SELECT id FROM {raw} WHERE office_id = %s AND state = %s "
+                "AND reading_job IN ({values}) ORDER BY id",
+                values=len(job_ids),
+            ),
+            [office_id, RawState.STORED, *job_ids],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def jobs_reading(office_id: int) -> set[str]:
+    """The jobs that started reading messages of the office still waiting to be read."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _sql(
+                "SELECT DISTINCT reading_job FROM {raw} WHERE office_id = %s AND state = %s "
+                "AND reading_job <> ''"
+            ),
+            [office_id, RawState.STORED],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def offices_with_mail_waiting(received_before: datetime) -> list[int]:
+    """Offices (across all) with a message received before then and still waiting."""
+    with across_all_offices(), connection.cursor() as cursor:
+        cursor.execute(
+            _sql("SELECT DISTINCT office_id FROM {raw} WHERE state = %s AND received_at < %s"),
+            [RawState.STORED, connection.ops.adapt_datetimefield_value(received_before)],
+        )
+        return sorted(row[0] for row in cursor.fetchall())
 
 
 def mark_parsed(raw_message: RawMessage, when: datetime) -> None:
@@ -92,3 +196,35 @@ def mark_parsed(raw_message: RawMessage, when: datetime) -> None:
                 raw_message.office_id,
             ],
         )
+
+
+def mark_parsed_many(office_id: int, ids: list[int], when: datetime) -> None:
+    """``mark_parsed`` for many raw messages of the office at once."""
+    if not ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _sql(
+                "UPDATE {raw} SET state = %s, quarantine_reason = '', parsed_at = %s "
+                "WHERE office_id = %s AND id IN ({values})",
+                values=len(ids),
+            ),
+            [RawState.PARSED, connection.ops.adapt_datetimefield_value(when), office_id, *ids],
+        )
+
+
+def originals_of(office_id: int, message_ids: list[str]) -> dict[tuple[str, str], int]:
+    """The office's first Message for each (Message-ID, fingerprint) among these IDs."""
+    if not message_ids:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _sql(
+                "SELECT message_id, fingerprint, MIN(id) FROM {message} "
+                "WHERE office_id = %s AND message_id IN ({values}) "
+                "GROUP BY message_id, fingerprint",
+                values=len(message_ids),
+            ),
+            [office_id, *message_ids],
+        )
+        return {(row[0], row[1]): row[2] for row in cursor.fetchall()}

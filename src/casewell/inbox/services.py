@@ -12,8 +12,9 @@ pointing to the Message already made, not read into a second Message.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import logging
+from collections import Counter
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -38,14 +39,24 @@ from casewell.inbox.models import (
     RawMessage,
     RawState,
 )
+from casewell.inbox.placing_queries import OfficeFacts, office_facts
 from casewell.inbox.raw_queries import (
+    claim_batch,
     count_attempt,
+    insert_raw_message,
+    jobs_reading,
     kept_before,
     locked_raw_message,
     mark_parsed,
+    mark_parsed_many,
     office_of,
+    offices_with_mail_waiting,
+    originals_of,
+    raw_messages_to_read,
+    started_and_left,
 )
-from casewell.offices.audit import record_event
+from casewell.jobs.services import enqueue_unless_waiting, live_jobs
+from casewell.offices.audit import created_in_bulk, record_event
 from casewell.offices.models import Office, User
 from casewell.offices.tenancy import across_all_offices, bind_office, current_actor
 from casewell.wellbeing import services as wellbeing
@@ -55,6 +66,9 @@ logger = logging.getLogger("casewell.inbox")
 RAW_CONTENT_TYPE = "message/rfc822"
 # A message whose reading was started this many times without finishing is quarantined.
 MOST_UNFINISHED_READS = 3
+# Messages read together in one transaction: enough to share its cost, few enough that
+# the receiver and pages waiting to write are not kept waiting long.
+READING_BATCH = 50
 
 
 # Offices' file keys never change (rotating the master key rewraps, not replaces, them), so
@@ -125,25 +139,12 @@ def keep_raw(
         write_encrypted(path, _key(office.pk), storage_name, [raw])
         try:
             with transaction.atomic():
-                stored = StoredFile.objects.create(
-                    office=office,
-                    original_name="message.eml",
-                    content_type=RAW_CONTENT_TYPE,
-                    size=len(raw),
-                    sha256=digest,
-                    storage_name=storage_name,
-                )
-                message = RawMessage.objects.create(
-                    office=office,
-                    sha256=digest,
-                    size=len(raw),
-                    door=door,
-                    source=source[:2000],
-                    stored_file=stored,
-                )
-                from casewell.inbox.tasks import read_raw_message
-
-                read_raw_message.enqueue(message.pk, office.pk)
+                message = insert_raw_message(
+                    office.pk, digest=digest, size=len(raw), door=door, source=source[:2000],
+                    storage_name=storage_name, content_type=RAW_CONTENT_TYPE,
+                    received_at=timezone.now(),
+                )  # fmt: skip
+                wake_reader(office.pk)
         except IntegrityError:
             # The same bytes were kept at the same moment by another door or thread.
             path.unlink(missing_ok=True)
@@ -181,14 +182,13 @@ def _quarantine(raw_message: RawMessage, reason: str) -> None:
 
 
 def read_raw_message(raw_message_id: int, office_id: int | None = None) -> str:
-    """Read a stored raw message into a Message (and its attachments), or quarantine it.
+    """Read one stored raw message into a Message (and its attachments), or quarantine it.
 
-    ``office_id`` is the raw message's office when the caller knows it (the job is
-    told it when queued), saving a look-up across offices. Idempotent: a raw message
-    no longer in state "stored" is left alone, so a job run twice (its first worker
-    died) reads it once. Causes: the Message (audited), stored attachments, or a
-    quarantine reason; then placing (threading, matching) of the new Message.
-    Returns what happened, in a word.
+    ``office_id`` is the raw message's office when the caller knows it, saving a look-up
+    across offices. Idempotent: a raw message no longer in state "stored" is left alone,
+    so a job run twice (its first worker died) reads it once. Causes: the Message
+    (audited), stored attachments, or a quarantine reason; then placing (threading,
+    matching) of the new Message. Returns what happened, in a word.
     """
     if office_id is None:
         office_id = office_of(raw_message_id)
@@ -213,31 +213,164 @@ def read_raw_message(raw_message_id: int, office_id: int | None = None) -> str:
                 "too strangely built to read. Its bytes are kept; retry it.",
             )
             return "quarantined"
-        try:
-            data = _stored_bytes(office_id, raw_message.stored_name, raw_message.sha256)
-        except TamperedFile as problem:
-            _quarantine(raw_message, f"The stored copy of this message cannot be read: {problem}")
-            return "quarantined"
-        try:
-            parsed = parsing.parse_message(data)
-        except parsing.Unreadable as problem:
-            _quarantine(raw_message, str(problem))
-            return "quarantined"
-        except Exception as problem:  # noqa: BLE001 - any failure quarantines, nothing is lost
-            logger.exception("Reading raw message %s failed", raw_message.pk)
-            _quarantine(raw_message, parsing.reason_for_failure(problem))
-            return "quarantined"
+        kept: list[Message] = []
+        outcome = _keep_reading(raw_message, _parsed_or_reason(raw_message), kept)
+        _score(office_id, kept)
+        return outcome
+
+
+def read_waiting_mail(office_id: int, job_id: str) -> dict[str, int]:
+    """Read all the office's mail waiting to be read, a batch at a time (the reading job).
+
+    ``job_id`` names this run of the job; a job run again after its worker died has the
+    same id. Messages a reading job started and never finished are read one at a time,
+    so that a message that kills whatever reads it is quarantined alone: those this
+    job left, and those of jobs no longer queued or running. Returns how many messages
+    had each outcome ("parsed", "duplicate", "quarantined", "already read").
+    """
+    outcomes: Counter[str] = Counter()
+    with bind_office(office_id):
+        others = jobs_reading(office_id) - {job_id}
+        left = started_and_left(office_id, [job_id, *(others - live_jobs(others))])
+    for raw_message_id in left:
+        outcomes[read_raw_message(raw_message_id, office_id)] += 1
+    while True:
+        with bind_office(office_id):
+            batch = claim_batch(office_id, job_id, READING_BATCH)
+        if not batch:
+            return dict(+outcomes)
+        outcomes.update(_read_batch(office_id, batch))
+
+
+def _read_batch(office_id: int, ids: list[int]) -> Counter[str]:
+    """Read the claimed messages, parsed before and kept together in one transaction."""
+    with bind_office(office_id):
+        readings = [
+            (raw_message.pk, _parsed_or_reason(raw_message))
+            for raw_message in raw_messages_to_read(ids, office_id)
+        ]
+    outcomes: Counter[str] = Counter()
+    kept: list[Message] = []
+    with bind_office(office_id), transaction.atomic(savepoint=False):
+        locked = {raw.pk: raw for raw in raw_messages_to_read(ids, office_id)}
+        parsed: list[tuple[RawMessage, parsing.ParsedMessage]] = []
+        for raw_message_id, reading in readings:
+            raw_message = locked.get(raw_message_id)
+            if raw_message is None or raw_message.state != RawState.STORED:
+                outcomes["already read"] += 1
+            elif isinstance(reading, str):
+                outcomes[_keep_reading(raw_message, reading, kept)] += 1
+            else:
+                parsed.append((raw_message, reading))
         try:
             with transaction.atomic():
-                outcome = _keep_parsed(raw_message, parsed)
-        except Exception as problem:  # noqa: BLE001 - as above: quarantined, retryable
-            logger.exception("Keeping raw message %s failed", raw_message.pk)
-            _quarantine(
-                raw_message,
-                "The message was read but could not be saved: " + parsing.describe(problem),
-            )
-            return "quarantined"
-        return outcome
+                outcomes.update(_keep_many(office_id, parsed, kept))
+        except Exception:  # noqa: BLE001 - each is kept (or quarantined) on its own instead
+            logger.exception("Keeping a batch of raw messages together failed")
+            kept.clear()
+            for raw_message, reading in parsed:
+                outcomes[_keep_reading(raw_message, reading, kept)] += 1
+        _score(office_id, kept)
+    return outcomes
+
+
+def _keep_many(
+    office_id: int, readings: list[tuple[RawMessage, parsing.ParsedMessage]], kept: list[Message]
+) -> Counter[str]:
+    """``_keep_parsed`` for many messages at once: the Messages and their audit entries
+    each inserted in one statement, the raw messages marked read in one. Copies of a
+    message already here, or earlier in the batch, are duplicates."""
+    originals: dict[tuple[str, str], Message | int] = dict(
+        originals_of(office_id, [parsed.message_id for _, parsed in readings if parsed.message_id])
+    )
+    new: list[tuple[RawMessage, parsing.ParsedMessage, Message]] = []
+    copies: list[tuple[RawMessage, tuple[str, str]]] = []
+    for raw_message, parsed in readings:
+        key = (parsed.message_id, parsed.fingerprint)
+        if parsed.message_id and key in originals:
+            copies.append((raw_message, key))
+            continue
+        message = _new_message(raw_message, parsed)
+        new.append((raw_message, parsed, message))
+        if parsed.message_id:
+            originals[key] = message
+    created_in_bulk(Message, [message for _, _, message in new])
+    now = timezone.now()
+    for _, parsed, message in new:
+        for position, attachment in enumerate(parsed.attachments):
+            _keep_attachment(message, position, attachment)
+    mark_parsed_many(office_id, [raw_message.pk for raw_message, _, _ in new], now)
+    for raw_message, key in copies:
+        original = originals[key]
+        original_id = original.pk if isinstance(original, Message) else original
+        _mark_duplicate(raw_message, original_id, now)
+    office = office_facts(office_id)
+    for _, _, message in new:
+        _place(message, office)
+        kept.append(message)
+    return Counter(parsed=len(new), duplicate=len(copies))
+
+
+def _score(office_id: int, messages: list[Message]) -> None:
+    """Score the new messages for distress, all at once (protected reading)."""
+    wellbeing.score_new_items(
+        office_id, wellbeing.ItemKind.MESSAGE,
+        [(message.pk, f"{message.subject}\n{message.text_body}") for message in messages],
+    )  # fmt: skip
+
+
+def _parsed_or_reason(raw_message: RawMessage) -> parsing.ParsedMessage | str:
+    """The message read from its stored bytes, or why it cannot be (a quarantine reason)."""
+    try:
+        data = _stored_bytes(raw_message.office_id, raw_message.stored_name, raw_message.sha256)
+    except TamperedFile as problem:
+        return f"The stored copy of this message cannot be read: {problem}"
+    try:
+        return parsing.parse_message(data)
+    except parsing.Unreadable as problem:
+        return str(problem)
+    except Exception as problem:  # noqa: BLE001 - any failure quarantines, nothing is lost
+        logger.exception("Reading raw message %s failed", raw_message.pk)
+        return parsing.reason_for_failure(problem)
+
+
+def _keep_reading(
+    raw_message: RawMessage, reading: parsing.ParsedMessage | str, kept: list[Message]
+) -> str:
+    """Keep what reading gave (a Message, added to ``kept``, or the raw message quarantined).
+    Requires the raw message locked and still waiting."""
+    if isinstance(reading, str):
+        _quarantine(raw_message, reading)
+        return "quarantined"
+    try:
+        with transaction.atomic():
+            return _keep_parsed(raw_message, reading, kept)
+    except Exception as problem:  # noqa: BLE001 - as above: quarantined, retryable
+        logger.exception("Keeping raw message %s failed", raw_message.pk)
+        _quarantine(
+            raw_message, "The message was read but could not be saved: " + parsing.describe(problem)
+        )
+        return "quarantined"
+
+
+def wake_reader(office_id: int) -> None:
+    """Make sure a job will read the office's waiting mail. Requires a transaction (the
+    caller's, which keeps the mail): see ``jobs.services.enqueue_unless_waiting``."""
+    from casewell.inbox.tasks import read_waiting_mail as reading_job
+
+    enqueue_unless_waiting(reading_job, office_id)
+
+
+def wake_readers_for_waiting_mail(received_before: datetime) -> int:
+    """Wake the reader of every office with mail waiting since before then; how many.
+
+    A safety net, run every minute: a reading job that failed for good, or a wake lost
+    some other way, leaves mail waiting, never lost."""
+    offices = offices_with_mail_waiting(received_before)
+    for office_id in offices:
+        with bind_office(office_id), transaction.atomic(savepoint=False):
+            wake_reader(office_id)
+    return len(offices)
 
 
 def _duplicate_of(parsed: parsing.ParsedMessage) -> Message | None:
@@ -250,12 +383,17 @@ def _duplicate_of(parsed: parsing.ParsedMessage) -> Message | None:
     )
 
 
-def _keep_parsed(raw_message: RawMessage, parsed: parsing.ParsedMessage) -> str:
+def _keep_parsed(
+    raw_message: RawMessage, parsed: parsing.ParsedMessage, kept: list[Message]
+) -> str:
     now = timezone.now()
     original = None
     try:
         with transaction.atomic():
-            message = _create_message(raw_message, parsed)
+            message = _new_message(raw_message, parsed)
+            message.save()
+            for position, attachment in enumerate(parsed.attachments):
+                _keep_attachment(message, position, attachment)
     except IntegrityError:
         # A Message with the same Message-ID and content is already here (read from a
         # copy that came by another door): the unique constraint says so, no query needed.
@@ -263,23 +401,29 @@ def _keep_parsed(raw_message: RawMessage, parsed: parsing.ParsedMessage) -> str:
         if original is None:
             raise
     if original is not None:
-        raw_message.state = RawState.DUPLICATE
-        raw_message.duplicate_of = original
-        raw_message.parsed_at = now
-        raw_message.save(update_fields=["state", "duplicate_of", "parsed_at", "attempts"])
+        _mark_duplicate(raw_message, original.pk, now)
         return "duplicate"
     mark_parsed(raw_message, now)
     _place(message)
+    kept.append(message)
     return "parsed"
 
 
-def _create_message(raw_message: RawMessage, parsed: parsing.ParsedMessage) -> Message:
+def _mark_duplicate(raw_message: RawMessage, original_id: int, now: datetime) -> None:
+    raw_message.state = RawState.DUPLICATE
+    raw_message.duplicate_of_id = original_id
+    raw_message.parsed_at = now
+    raw_message.save(update_fields=["state", "duplicate_of", "parsed_at", "attempts"])
+
+
+def _new_message(raw_message: RawMessage, parsed: parsing.ParsedMessage) -> Message:
+    """The Message read from ``raw_message``, not yet saved."""
     bounced = None
     if parsed.bounced_message_id:
         bounced = (
             Message.objects.filter(message_id=parsed.bounced_message_id).order_by("pk").first()
         )
-    message = Message.objects.create(
+    return Message(
         office_id=raw_message.office_id,
         raw=raw_message,
         message_id=parsed.message_id,
@@ -299,13 +443,6 @@ def _create_message(raw_message: RawMessage, parsed: parsing.ParsedMessage) -> M
         bounced_message=bounced,
         created_at=raw_message.received_at,
     )
-    for position, attachment in enumerate(parsed.attachments):
-        _keep_attachment(message, position, attachment)
-    wellbeing.score_item(
-        message.office_id, wellbeing.ItemKind.MESSAGE, message.pk,
-        f"{message.subject}\n{message.text_body}",
-    )  # fmt: skip
-    return message
 
 
 def _keep_attachment(message: Message, position: int, attachment: parsing.ParsedAttachment) -> None:
@@ -335,18 +472,16 @@ def _keep_attachment(message: Message, position: int, attachment: parsing.Parsed
     )
 
 
-def _place(message: Message) -> None:
+def _place(message: Message, office: OfficeFacts | None = None) -> None:
     """Thread, match, suggest and group the new message (``casewell.inbox.placing``).
 
     A failure to place never loses the message: it stays in triage, with a note.
     """
-    if importlib.util.find_spec("casewell.inbox.placing") is None:
-        return  # placing has not been written yet: every message waits in triage
     try:
         with transaction.atomic():
             from casewell.inbox.placing import place
 
-            place(message)
+            place(message, office)
     except Exception as problem:  # noqa: BLE001 - the message is kept; a person places it
         logger.exception("Placing message %s failed", message.pk)
         message.parse_notes = [

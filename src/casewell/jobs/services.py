@@ -7,13 +7,14 @@ run again from the start by another worker.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks_db.compat import Task, TaskResultStatus, normalize_json
@@ -36,6 +37,7 @@ BROKEN_ROW_RETRY = timedelta(minutes=10)
 DEAD_WORKER_MEMORY = timedelta(days=1)
 FINISHED_RESULTS_KEPT = timedelta(days=30)
 DUE_BATCH = 500
+QUEUED_JOBS_OF_TASK = "SELECT args_kwargs FROM {table} WHERE status = %s AND task_path = %s"
 
 
 class WorkerLost(Exception):
@@ -218,6 +220,47 @@ def give_back_abandoned_tasks(
     return given_back
 
 
+def enqueue_unless_waiting(task: Task, *args: Any) -> bool:
+    """Enqueue ``task(*args)`` unless the same job is already queued and not yet started.
+
+    For jobs that do all the waiting work when they run (reading an office's new
+    mail, say): a job not yet started will see what the caller is committing, so a
+    second would find nothing to do. Requires a transaction (it locks the queued job
+    on PostgreSQL until the caller commits, so a worker cannot start it in between
+    and miss the caller's work; SQLite's write transaction excludes the worker
+    already). Returns whether it enqueued one.
+    """
+    # Plain SQL, as this runs for every message received; the few queued jobs of the
+    # task are compared in Python (their arguments are JSON, stored differently by each
+    # database).
+    query = QUEUED_JOBS_OF_TASK.format(
+        table=connection.ops.quote_name(DBTaskResult._meta.db_table)
+    )
+    if connection.vendor == "postgresql":
+        query += " FOR UPDATE"
+    wanted = {"args": normalize_json(list(args)), "kwargs": {}}
+    with connection.cursor() as cursor:
+        cursor.execute(query, [TaskResultStatus.READY, task.module_path])
+        for (stored,) in cursor.fetchall():
+            if (json.loads(stored) if isinstance(stored, str) else stored) == wanted:
+                return False
+    task.enqueue(*args)
+    return True
+
+
+def live_jobs(job_ids: Iterable[str]) -> set[str]:
+    """Those of the jobs (by id) still queued or running."""
+    wanted = list(job_ids)
+    if not wanted:
+        return set()
+    return {
+        str(job_id)
+        for job_id in DBTaskResult.objects.filter(
+            id__in=wanted, status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
+        ).values_list("id", flat=True)
+    }
+
+
 def prune_finished_task_results(now: datetime | None = None) -> int:
     """Delete results of jobs that finished over 30 days ago; return how many."""
     now = now or timezone.now()
@@ -245,6 +288,11 @@ BUILT_IN_SCHEDULES = [
         "casewell.remove-orphaned-files",
         "casewell.files.tasks.remove_orphaned_files",
         timedelta(hours=6),
+    ),
+    (
+        "casewell.wake-readers-for-waiting-mail",
+        "casewell.inbox.tasks.wake_readers_for_waiting_mail",
+        timedelta(minutes=1),
     ),
     (
         "casewell.alert-overdue-supervision",

@@ -76,6 +76,30 @@ def score_item(office_id: int, kind: str, item_id: int, text: str) -> Assessment
         return NOTHING
 
 
+def score_new_items(office_id: int, kind: str, items: Iterable[tuple[int, str]]) -> None:
+    """Score items just created (id, text), many at once: the inbox reading mail in bulk.
+
+    As ``score_item``, but no item can have an assessment yet, so none is looked for, and
+    only items with something found get one (an item without is as if never flagged).
+    Never raises.
+    """
+    try:
+        with bind_office(office_id, actor=current_actor()), transaction.atomic():
+            lexicon = office_lexicon_for(office_id)
+            now = timezone.now()
+            for item_id, text in items:
+                found = assess(text, lexicon)
+                if found.severity:
+                    DistressAssessment.objects.create(
+                        office_id=office_id, kind=kind, item_id=item_id, assessed_at=now,
+                        detected_categories=found.categories, detected_severity=found.severity,
+                        categories=found.categories, severity=found.severity,
+                        phrases=found.phrases,
+                    )  # fmt: skip
+    except Exception:  # noqa: BLE001 - scoring must never stop an item being kept
+        logger.exception("Scoring new %s items for distress failed", kind)
+
+
 def assessments_for(office_id: int, kind: str, ids: Iterable[Any]) -> dict[int, Assessment]:
     """The flagged items among ``ids`` (one query): id -> Assessment. Items with nothing
     distressing (or never scored) are absent."""
