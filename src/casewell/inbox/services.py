@@ -297,6 +297,7 @@ def _create_message(raw_message: RawMessage, parsed: parsing.ParsedMessage) -> M
         kind=parsed.kind,
         parse_notes=parsed.notes,
         bounced_message=bounced,
+        returned_message_id=parsed.bounced_message_id,
         created_at=raw_message.received_at,
     )
     for position, attachment in enumerate(parsed.attachments):
