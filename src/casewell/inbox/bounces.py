@@ -51,8 +51,16 @@ _SERVER_SAID = re.compile(r"\bsaid:\s*(?P<said>[^\n]+)", re.IGNORECASE)
 _REPLY_CODE = re.compile(r"(?<![\w.])(?P<said>[45]\d\d[ -][^\n]+)")
 # "<dan@example.net>: host mx.example.net said ..." or "dan@example.net: user unknown"
 _ADDRESS_THEN_WHY = re.compile(
-    r"^\s*<?[^\s<>@]+@[^\s<>:]+>?(?: \([^)]*\))?:[ \t]*(?P<said>\S[^\n]*(?:\n[ \t]+\S[^\n]*)*)",
+    r"^\s*<?[^\s<>@]+@[^\s<>:]+>?(?: \([^)]*\))?:[ \t]*\n?[ \t]*"
+    r"(?P<said>\S[^\n]*(?:\n[ \t]+\S[^\n]*)*)",
     re.MULTILINE,
+)
+# Failing all else, the first line of the notice that says what went wrong in words.
+_WORDS_OF_FAILURE = re.compile(
+    r"^\s*(?P<said>[^\n]*(?:unknown|not (?:found|listed|exist|recogni[sz]ed|known)|no such|"
+    r"exceed|full|quota|refused|rejected|denied|disabled|inactive|invalid|blocked|spam|"
+    r"too (?:large|big)|timed out|unavailable|does(?:n't| not) have)[^\n]*)",
+    re.IGNORECASE | re.MULTILINE,
 )
 _STATUS = re.compile(r"(?<![\d.])(?P<class>[245])\.(?P<subject>\d{1,3})\.(?P<detail>\d{1,3})\b")
 
@@ -124,12 +132,9 @@ def why_it_bounced(text: str, sent_to: list[str]) -> tuple[list[str], str]:
     # Where the bounce names its recipients: its own notice, and the report's lines.
     naming = (notice + "\n" + "\n".join(match[0] for match in failed)).lower()
     named = [address for address in sent_to if _named_in(address, naming)]
-    if failed:
-        said = next((match["said"] for match in failed if match["said"]), "") or ""
-        status = next((match["status"] for match in failed if match["status"]), "") or ""
-    else:
-        said, status = _server_words(notice), ""
-    return named or list(sent_to), _in_words(said, status)
+    said = next((match["said"] for match in failed if match["said"]), "") or ""
+    status = next((match["status"] for match in failed if match["status"]), "") or ""
+    return named or list(sent_to), _in_words(said or _server_words(notice), status)
 
 
 def _named_in(address: str, text: str) -> bool:
@@ -138,7 +143,7 @@ def _named_in(address: str, text: str) -> bool:
 
 
 def _server_words(notice: str) -> str:
-    for pattern in (_SERVER_SAID, _ADDRESS_THEN_WHY, _REPLY_CODE):
+    for pattern in (_SERVER_SAID, _ADDRESS_THEN_WHY, _REPLY_CODE, _WORDS_OF_FAILURE):
         found = pattern.search(notice)
         if found:
             return found["said"]
@@ -156,7 +161,10 @@ def _in_words(said: str, status: str) -> str:
         )
         if code["class"] == "4":
             meaning = "Delivery was delayed" + (f" ({meaning.lower()})" if meaning else "")
-        if status and code[0] not in said:
+        if said == code[0]:
+            said = ""
+        # X.0.0 means "other, undefined": it adds nothing to what the server said.
+        if code[0] not in said and not (said and code[0].endswith(".0.0")):
             said = f"{said} (status {code[0]})" if said else f"status {code[0]}"
     if meaning and said:
         reason = f"{meaning}: the receiving server said “{said}”"
