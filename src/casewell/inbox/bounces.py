@@ -139,7 +139,9 @@ def why_it_bounced(text: str, sent_to: list[str]) -> tuple[list[str], str]:
 
 def _named_in(address: str, text: str) -> bool:
     address = parseaddr(address)[1].lower() or address.lower()
-    return bool(address) and address in text
+    # Whole addresses only: "an@example.net" is not named by "dan@example.net".
+    pattern = rf"(?<![\w.+-]){re.escape(address)}(?![\w-]|\.\w)"
+    return bool(address) and re.search(pattern, text) is not None
 
 
 def _server_words(notice: str) -> str:

@@ -354,6 +354,12 @@ def test_the_api_shows_the_email_bounced_and_the_bounce_names_it(cast, sent_from
             "The receiving server refused it (its security or spam rules): the receiving "
             "server said “554 5.7.1 Spam refused”",
         ),
+        (
+            "<dan@example.net>: 550 5.1.1 no such user",
+            ["an@example.net", "dan@example.net"],  # "an@" is inside "dan@", not named
+            "There is no mailbox at that address: the receiving server said “550 5.1.1 no "
+            "such user”",
+        ),
         ("Your message could not be delivered.", ["dan@example.net"], ""),
     ],
 )
@@ -380,3 +386,26 @@ def test_real_bounces_give_a_reason_in_words(cast, name, said):
     _, why = bounces.why_it_bounced(bounce.text_body, ["nobody@example.invalid"])
     assert why and "without saying why" not in why
     assert said in why
+
+
+def test_a_bounced_campaign_answer_is_shown_on_the_campaign_page(cast, client_for):
+    from casewell.inbox import campaign_answers
+    from casewell.inbox.tests.test_campaign_answers import a_campaign
+
+    campaign, _ = a_campaign(cast, [("amara@example.net", "Amara Okafor")])
+    with smtp_server() as (server, port):
+        sends_through(cast, port)
+        campaign_answers.answer_campaign(cast.ada, campaign, subject="Hillside", body="Thanks")
+        run_queued_tasks()
+    (received,) = server.received
+    bounce = arrives(cast.north, delivery_report(received, recipient="amara@example.net"))
+    with bind_office(cast.north):
+        (answer,) = campaign.outgoing.all()
+        told = Notification.objects.get(recipient=cast.ada)
+    assert bounce.bounced_outgoing_id == answer.pk and bounce.case_id is None
+    assert answer.state == OutgoingState.BOUNCED and answer.bounced_to == ["amara@example.net"]
+    assert told.subject == "An e-mail you sent did not arrive"
+    assert told.link == reverse("campaigns:campaign", kwargs={"campaign_id": campaign.pk})
+    page = client_for(cast.ada).get(told.link).content.decode()
+    assert "Did not arrive" in page and "550 5.1.1 user unknown" in page
+    assert reverse("inbox_out:try_again", kwargs={"outgoingmessage_id": answer.pk}) in page
