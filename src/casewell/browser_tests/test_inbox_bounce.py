@@ -8,7 +8,7 @@ import pytest
 
 from casewell.browser_tests.pages import CasewellPage, Visitor, tab_to
 from casewell.inbox import compose
-from casewell.inbox.models import OutgoingMessage, OutgoingState
+from casewell.inbox.models import Message, OutgoingMessage, OutgoingState
 from casewell.inbox.services import read_raw_message, receive_raw
 from casewell.inbox.tests.placing_mail import a_case
 from casewell.inbox.tests.smtp_server import smtp_server
@@ -24,6 +24,12 @@ class CasePage(CasewellPage):
     def verify(self) -> None:
         super().verify()
         assert self.heading == "Damp in Dan's flat", self.heading
+
+
+class MessagePage(CasewellPage):
+    def verify(self) -> None:
+        super().verify()
+        assert self.heading == "Undelivered Mail Returned to Sender", self.heading
 
 
 class SendPage(CasewellPage):
@@ -53,6 +59,13 @@ def test_a_bounced_email_is_shown_and_sent_again_to_a_corrected_address(cast, si
         assert "Did not arrive" in shown and "did not arrive at dan.rowe@example.nte" in shown
         assert "There is no mailbox at that address" in shown and "550 5.1.1" in shown
 
+        with bind_office(cast.north):
+            message = Message.objects.get(raw=bounce)
+        shown = ada.open(f"/inbox/messages/{message.pk}/", MessagePage)
+        returns = shown.page.get_by_test_id("message-returns").inner_text()
+        assert "The e-mail “Your repair" in returns and "which did not arrive" in returns
+
+        page = ada.open(f"/cases/{case.pk}/", CasePage)
         tab_to(page.page, text="Change the address and send again")
         again = ada.follow(lambda: page.page.keyboard.press("Enter"), SendPage)
         form = again.page

@@ -162,6 +162,9 @@ def test_a_delivery_report_of_our_email_says_on_the_case_that_it_did_not_arrive_
     assert "There is no mailbox at that address" in text and "550 5.1.1 user unknown" in text
     assert reverse("inbox_out:try_again", kwargs={"outgoingmessage_id": outgoing.pk}) in text
     assert f"?again={outgoing.pk}" in text and "Change the address and send again" in text
+    # The bounce itself, read in the inbox, says what it returns.
+    read = client_for(cast.ada).get(reverse("inbox:message", kwargs={"message_id": bounce.pk}))
+    assert "Returns" in read.content.decode() and "which did not arrive" in read.content.decode()
 
     with bind_office(cast.north):
         entry = AuditEntry.objects.get(action="inbox.bounced")
