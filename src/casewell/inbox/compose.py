@@ -106,6 +106,19 @@ def draft_for(user: User, case: Case, replying_to: Message | None = None) -> Dra
     )
 
 
+def draft_again(user: User, case: Case, outgoing_id: Any) -> Draft:
+    """The form's first values to write again an e-mail from this case that did not arrive
+    (or was not sent): its addresses, subject and words, to correct and send. 404 for an
+    e-mail of another case, or one the user may not act on."""
+    outgoing = get_outgoing_for(user, outgoing_id)
+    if outgoing.case_id != case.pk:
+        raise Http404("No e-mail found on this case.")
+    return Draft(
+        to=list(outgoing.to), cc=list(outgoing.cc), subject=outgoing.subject,
+        body=outgoing.text_body,
+    )
+
+
 def files_to_send(user: User, case: Case) -> list[CaseFile]:
     """The files on the case the user may send: on its timeline, and attached to mail on it."""
     found = [

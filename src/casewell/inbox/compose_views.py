@@ -32,7 +32,8 @@ def _case_mail_url(case_id: int) -> str:
 
 @login_required
 def send_from_case(request: HttpRequest, case_id: int) -> HttpResponse:
-    """Write an e-mail from the case (``?reply_to=<message>`` answers a message on it)."""
+    """Write an e-mail from the case (``?reply_to=<message>`` answers a message on it;
+    ``?again=<outgoing>`` starts from an e-mail of the case that did not arrive)."""
     user = request.user
     case = compose.case_to_write_from(user, case_id)
     reply_to_id = request.POST.get("reply_to") or request.GET.get("reply_to")
@@ -58,7 +59,13 @@ def send_from_case(request: HttpRequest, case_id: int) -> HttpResponse:
                 )
                 return redirect(_case_mail_url(case.pk))
     else:
-        draft = compose.draft_for(user, case, replying_to)
+        again = request.GET.get("again")
+        # "Write it again": an e-mail that did not arrive, to correct its address and send.
+        draft = (
+            compose.draft_again(user, case, again)
+            if again
+            else compose.draft_for(user, case, replying_to)
+        )
         form = ComposeForm(
             initial={
                 "to": ", ".join(draft.to), "cc": ", ".join(draft.cc),

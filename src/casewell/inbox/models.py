@@ -166,6 +166,13 @@ class Message(TenantModel):
     bounced_message = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="bounces"
     )
+    # A bounce or delivery report: the Message-ID of the mail it returns, as read from it
+    # (normalised like ``message_id``), so it can be matched to mail we sent (``inbox.bounces``).
+    returned_message_id = models.CharField(max_length=998, blank=True)
+    bounced_outgoing = models.ForeignKey(
+        "OutgoingMessage", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="bounces",
+    )
     case = models.ForeignKey(
         "cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -318,6 +325,8 @@ class OutgoingState(models.TextChoices):
     RETRYING = "retrying", "Not sent yet"
     SENT = "sent", "Sent"
     FAILED = "failed", "Not sent"
+    # Sent, but a mail server sent it back (a bounce): it did not arrive.
+    BOUNCED = "bounced", "Did not arrive"
 
 
 class OutgoingMessage(TenantModel):
@@ -359,6 +368,11 @@ class OutgoingMessage(TenantModel):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     sending_started_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # When a bounce came back for it, to which of its addresses, and why, in the words of
+    # the mail server that refused it (``inbox.bounces``).
+    bounced_at = models.DateTimeField(null=True, blank=True)
+    bounced_to = models.JSONField(default=list, blank=True)
+    bounce_reason = models.TextField(blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from casewell.inbox import campaigns, matching, suggestions
+from casewell.inbox import bounces, campaigns, matching, suggestions
 from casewell.inbox import placing_queries as queries
 from casewell.inbox import threading as threads
 from casewell.inbox.models import Message, MessageKind, MessageState
@@ -52,6 +52,8 @@ def place(message: Message, office: queries.OfficeFacts | None = None) -> None:
         if message.state == MessageState.TRIAGE and _taken_as_check_in(message):
             return
         office = office or queries.office_facts(message.office_id)
+        if message.kind in bounces.REPORT_KINDS:  # mail we sent, come back: onto its case
+            changed += bounces.link_bounce(message)
         if message.case_id is None:
             thread = threads.find_thread(message, office.reference_prefix)
             if thread.case_id is not None:

@@ -17,6 +17,9 @@ happened:
   or still failing after those tries: state "failed", with the reason, until
   someone presses "Try again" (``try_again``).
 
+Sent mail that a server later returns (a bounce) is marked "bounced" by
+``inbox.bounces`` and can be tried again the same way.
+
 A message already sent is never sent again, however often its job runs. Its
 Message-ID is ours, so a reply naming it in In-Reply-To threads onto the case.
 """
@@ -416,7 +419,7 @@ def _record_sent(outgoing: OutgoingMessage) -> None:
 
 
 def try_again(user: User, outgoing: OutgoingMessage) -> OutgoingMessage:
-    """Send a message that failed (or is waiting to be tried again) now.
+    """Send a message that failed, is waiting to be tried again, or came back undelivered, now.
 
     Requires the caller to have checked the user may act on it (``compose.get_outgoing_for``)
     and the message not sent. Causes: state "waiting", the tries counted afresh, the
@@ -426,8 +429,13 @@ def try_again(user: User, outgoing: OutgoingMessage) -> OutgoingMessage:
 
     with bind_office(user.office, actor=user), transaction.atomic():
         locked = OutgoingMessage.objects.select_for_update().get(pk=outgoing.pk)
-        if locked.state not in (OutgoingState.FAILED, OutgoingState.RETRYING):
-            raise ValidationError({"state": "Only an e-mail that was not sent can be tried again."})
+        if locked.state not in (
+            OutgoingState.FAILED, OutgoingState.RETRYING, OutgoingState.BOUNCED
+        ):
+            raise ValidationError(
+                {"state": "Only an e-mail that was not sent or did not arrive can be tried again."}
+            )
+        why = locked.bounce_reason if locked.state == OutgoingState.BOUNCED else locked.last_error
         locked.state = OutgoingState.QUEUED
         locked.attempts = 0
         locked.next_attempt_at = None
@@ -436,7 +444,10 @@ def try_again(user: User, outgoing: OutgoingMessage) -> OutgoingMessage:
             locked.office_id,
             "inbox.try_again",
             subject=locked,
-            detail=f"Asked to send again an e-mail that was not sent ({locked.last_error[:300]})",
+            detail=(
+                "Asked to send again an e-mail that was not sent or did not arrive "
+                f"({why[:300]})"
+            ),
         )
         send_outgoing_message.enqueue(locked.pk)
     return locked

@@ -49,6 +49,10 @@ class OutgoingOut(Schema):
     last_error: str
     next_attempt_at: datetime | None
     sent_at: datetime | None
+    # State "bounced": sent, but a mail server sent it back: when, to which addresses, why.
+    bounced_at: datetime | None
+    bounced_to: list[str]
+    bounce_reason: str
     created_at: datetime
 
 
@@ -116,7 +120,7 @@ def outgoing(request: HttpRequest, outgoingmessage_id: int) -> OutgoingMessage:
 @router.post(
     "/outgoing/{outgoingmessage_id}/try-again",
     response={200: OutgoingOut, **RESPONSES},
-    summary="Send again an e-mail that was not sent",
+    summary="Send again an e-mail that was not sent (or that came back undelivered)",
 )
 @refusals_named
 def try_again(request: HttpRequest, outgoingmessage_id: int) -> OutgoingMessage:

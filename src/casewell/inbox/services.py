@@ -441,6 +441,7 @@ def _new_message(raw_message: RawMessage, parsed: parsing.ParsedMessage) -> Mess
         kind=parsed.kind,
         parse_notes=parsed.notes,
         bounced_message=bounced,
+        returned_message_id=parsed.bounced_message_id,
         created_at=raw_message.received_at,
     )
 

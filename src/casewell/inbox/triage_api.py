@@ -122,6 +122,11 @@ class AttachmentOut(Schema):
 class MessageOut(Schema):
     id: int
     state: str
+    # "message", "auto_reply", "bounce" or "delivery_report".
+    kind: str
+    # A bounce or delivery report of an e-mail this office sent: that e-mail's id
+    # (``/outgoing/{id}`` says whether it arrived).
+    bounced_email_id: int | None
     subject: str | None
     from_name: str
     from_address: str
@@ -201,6 +206,8 @@ def _reading(shown: reading.Reading) -> dict[str, Any]:
     return {
         "id": message.pk,
         "state": message.state,
+        "kind": message.kind,
+        "bounced_email_id": message.bounced_outgoing_id,
         "subject": message.subject if readable else None,
         "from_name": message.from_name,
         "from_address": message.from_address,

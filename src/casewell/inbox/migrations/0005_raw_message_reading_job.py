@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("inbox", "0003_thread_subject_index"),
+        ("inbox", "0004_bounced_outgoing"),
     ]
 
     operations = [
