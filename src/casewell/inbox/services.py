@@ -1,9 +1,11 @@
 """Operations on incoming mail: keep it, read it, quarantine what cannot be read, retry.
 
-Nothing is lost: ``receive_raw`` commits the encrypted bytes (and the job that reads
-them) before the door that received the message answers; reading can fail, and then
-the raw message is quarantined with a reason and can be retried, but it is never
-dropped. Receiving the same bytes twice keeps them once. A message that arrives again
+Nothing is lost: ``receive_raw`` commits the encrypted bytes (and the office's reading
+job, unless one is already waiting) before the door that received the message answers;
+reading can fail, and then the raw message is quarantined with a reason and can be
+retried, but it is never dropped. The reading job reads everything waiting in batches,
+each kept in one transaction, so mail arriving in bulk costs one job, not one per
+message. Receiving the same bytes twice keeps them once. A message that arrives again
 with the same Message-ID and content (a copy fetched over IMAP that also came by SMTP,
 so only its Received headers differ) is kept as a raw message in state "duplicate"
 pointing to the Message already made, not read into a second Message.
@@ -109,13 +111,13 @@ def add_inbox_address(office: Office, address: str) -> InboxAddress:
 
 
 def receive_raw(office: Office, raw: bytes, *, door: str, source: str = "") -> RawMessage:
-    """Keep one message's bytes, encrypted, and queue the job that reads them.
+    """Keep one message's bytes, encrypted, and wake the job that reads them.
 
     Requires: ``door`` one of Door's values. Safe from any thread or process.
-    Causes: the encrypted file, its StoredFile row, the RawMessage and the parse job,
-    the last three committed together before this returns, so the caller may answer
-    "received". The same bytes for the same office give back the RawMessage already
-    kept (nothing new is written).
+    Causes: the encrypted file, its StoredFile row, the RawMessage and (unless one is
+    waiting) the office's reading job, the last three committed together before this
+    returns, so the caller may answer "received". The same bytes for the same office
+    give back the RawMessage already kept (nothing new is written).
     """
     return keep_raw(office, raw, door=door, source=source)[0]
 
