@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from casewell.inbox import campaigns, matching, suggestions
+from casewell.inbox import campaigns, case_timeline, matching, suggestions
 from casewell.inbox import placing_queries as queries
 from casewell.inbox import threading as threads
 from casewell.inbox.models import Message, MessageKind, MessageState
@@ -82,6 +82,8 @@ def place(message: Message) -> None:
                     changed.append("state")
         if changed:
             message.save(update_fields=changed)
+            if "case" in changed:  # threaded onto a case: onto its timeline too
+                case_timeline.show_on_case_timeline(message, new_to_cases=True)
 
 
 def _taken_as_check_in(message: Message) -> bool:
