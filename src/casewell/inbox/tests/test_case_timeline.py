@@ -284,6 +284,31 @@ def test_the_case_page_and_the_api_show_the_mail_with_its_attachment(cast, clien
     ]
 
 
+def test_the_timeline_page_costs_the_same_queries_for_2_or_12_messages_on_it(
+    cast, client_for, damp, harriet
+):
+    ada = client_for(cast.ada)
+    url = reverse("timeline:case", kwargs={"case_id": damp.pk})
+    route_contact_to(cast.ben, harriet, handler_id=cast.wes.pk, reason="Threatened Ada")
+
+    def arrive(how_many: int) -> None:
+        for _ in range(how_many):
+            message = stored_message(cast.north, subject=with_case_token("More", damp))
+            place(message)
+            with bind_office(cast.north):
+                Message.objects.filter(pk=message.pk).update(person=harriet)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert ada.get(url).status_code == 200
+        return len(queries)
+
+    arrive(2)
+    few = count()
+    arrive(10)
+    assert count() == few
+
+
 def test_in_and_out_mail_are_in_date_order(cast, damp, reply):
     for minutes, subject in ((-30, "Our question"), (30, "Our answer")):
         record_email(
