@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import connection
 from django.http import Http404
 
 from casewell.inbox.models import Message, MessageAttachment, MessageState
@@ -58,7 +59,7 @@ def show_on_case_timeline(message: Message, *, new_to_cases: bool = False) -> No
 
     Requires the message's office bound and the message saved. ``new_to_cases`` says
     the message was on no case until now (placing knows), which saves looking for an
-    entry to move: then two queries (its attachments, the entry), one more for any
+    entry to move: then two statements (its attachments, the entry), one more for any
     attachments. Causes an audit entry when an entry moves or is removed.
     """
     source = source_of(message)
@@ -67,13 +68,6 @@ def show_on_case_timeline(message: Message, *, new_to_cases: bool = False) -> No
         return
     if not new_to_cases and move_incoming_email(source, message.case_id):
         return
-    files = (
-        MessageAttachment.objects.filter(
-            message_id=message.pk, stored_file__isnull=False, is_inline=False
-        )
-        .order_by("position", "pk")
-        .values_list("stored_file_id", flat=True)
-    )
     record_incoming_email(
         message.office_id,
         message.case_id,
@@ -82,8 +76,25 @@ def show_on_case_timeline(message: Message, *, new_to_cases: bool = False) -> No
         text=message.text_body,
         correspondent=_correspondent(message),
         occurred_at=message.created_at,
-        stored_file_ids=list(files),
+        stored_file_ids=_stored_files_of(message),
     )
+
+
+def _stored_files_of(message: Message) -> list[int]:
+    """The message's stored files to show (not pictures inside its text), in order.
+
+    Plain SQL, as placing's own reads (``placing_queries``): it runs for every message that
+    lands on a case, and building the query with the ORM costs thirty times running it.
+    Names the office, and on PostgreSQL the office wall applies as to any query.
+    """
+    table = connection.ops.quote_name(MessageAttachment._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT stored_file_id FROM {table} WHERE office_id = %s AND message_id = %s "  # noqa: S608 - the table's name, from the model
+            "AND stored_file_id IS NOT NULL AND NOT is_inline ORDER BY position, id",
+            [message.office_id, message.pk],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def handlers_of_mail(user: User, message_ids: Iterable[int]) -> dict[int, User]:
