@@ -196,6 +196,16 @@ def test_relinking_to_another_case_moves_the_entry_and_leaves_none_behind(cast, 
     assert change.actor == cast.ada
 
 
+def test_a_message_taken_off_its_case_leaves_its_timeline(cast, damp, reply):
+    with bind_office(cast.north, actor=cast.ada):
+        message = Message.objects.get(pk=reply.pk)
+        message.case = None
+        message.save(update_fields=["case"])
+        show_on_case_timeline(message)
+        show_on_case_timeline(message)  # and again: nothing left to take off
+    assert entries_of(damp) == [] and mail_entries(cast.north) == []
+
+
 def test_opening_a_case_from_a_message_puts_it_on_the_new_cases_timeline(cast):
     message = received(
         cast.north, mail(subject="Benefits stopped", message_id="<open.1@example.org>")
