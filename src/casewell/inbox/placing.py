@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from casewell.inbox import bounces, campaigns, matching, suggestions
+from casewell.inbox import bounces, campaigns, case_timeline, matching, suggestions
 from casewell.inbox import placing_queries as queries
 from casewell.inbox import threading as threads
 from casewell.inbox.models import Message, MessageKind, MessageState
@@ -49,6 +49,9 @@ def place(message: Message, office: queries.OfficeFacts | None = None) -> None:
     """
     changed: list[str] = []
     with _working_for(message.office_id):
+        # Archived mail (a check-in reply among it) is not placed again onto a case.
+        if message.state == MessageState.ARCHIVED:
+            return
         if message.state == MessageState.TRIAGE and _taken_as_check_in(message):
             return
         office = office or queries.office_facts(message.office_id)
@@ -85,6 +88,8 @@ def place(message: Message, office: queries.OfficeFacts | None = None) -> None:
                     changed.append("state")
         if changed:
             message.save(update_fields=changed)
+            if "case" in changed:  # threaded onto a case: onto its timeline too
+                case_timeline.show_on_case_timeline(message, new_to_cases=True)
 
 
 def _taken_as_check_in(message: Message) -> bool:

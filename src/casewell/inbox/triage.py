@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from casewell.cases.models import Case
+from casewell.inbox.case_timeline import show_on_case_timeline
 from casewell.inbox.models import Message, MessageState
 from casewell.offices.models import Role, User
 from casewell.offices.permissions import get_for, may_see
@@ -149,6 +150,8 @@ def office_staff(user: User) -> list[User]:
 def _save(user: User, message: Message, fields: list[str]) -> Message:
     with bind_office(user.office, actor=user), transaction.atomic():
         message.save(update_fields=fields)
+        if "case" in fields:
+            show_on_case_timeline(message)
     return message
 
 
@@ -208,7 +211,7 @@ def link_to_case(user: User, message: Message, reference: str) -> Message:
         raise ValidationError({"reference": f"No case {reference} was found"})
     message.case = case
     message.state = MessageState.ON_CASE
-    return _save(user, message, ["case", "state"])
+    return _save(user, message, ["case", "state"])  # and onto its timeline, off any other
 
 
 def case_choices(user: User) -> list[Case]:

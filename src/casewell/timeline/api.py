@@ -7,7 +7,10 @@ office's case or a restricted one the caller may not see). Bad input answers
 bad field — an oversized or disguised upload included, under ``file``.
 
 A sensitive note's text is left out of lists (``text`` is null); fetching the
-entry itself returns it and writes the reading to the access log.
+entry itself returns it and writes the reading to the access log. Incoming mail
+from a person whose contact is routed to a designated handler is listed with
+``handled_by`` and nothing of its content for everyone else, and fetching it
+answers 403 naming the handler, as the inbox does.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import File, Form, Query, Router, Schema
@@ -68,6 +72,7 @@ class EntryOut(Schema):
     to_status: str
     source: str
     attachments: list[AttachmentOut]
+    handled_by: Author | None = None
 
 
 class EntryPage(Schema):
@@ -102,6 +107,8 @@ class VisitIn(Schema):
 
 def entry_out(entry: TimelineEntry, *, with_sensitive_text: bool = False) -> dict[str, Any]:
     """An entry as the API shows it; a sensitive note's text only when opened on its own."""
+    if entry.handled_by is not None:
+        return _handled_out(entry)
     author = entry.author
     return {
         "id": entry.pk,
@@ -122,6 +129,7 @@ def entry_out(entry: TimelineEntry, *, with_sensitive_text: bool = False) -> dic
         "from_status": entry.from_status,
         "to_status": entry.to_status,
         "source": entry.source,
+        "handled_by": None,
         "attachments": [
             {
                 "id": attached.pk,
@@ -137,6 +145,21 @@ def entry_out(entry: TimelineEntry, *, with_sensitive_text: bool = False) -> dic
             for attached in entry.entry_files.all()
         ],
     }
+
+
+def _handled_out(entry: TimelineEntry) -> dict[str, Any]:
+    """Mail only its designated handler reads: that it came, when, and who handles it."""
+    handler = entry.handled_by
+    assert handler is not None
+    return {
+        "id": entry.pk, "case_id": entry.case_id, "kind": entry.kind,
+        "kind_label": entry.get_kind_display(), "headline": f"{entry.get_kind_display()} received",
+        "author": None, "occurred_at": entry.occurred_at, "recorded_at": entry.recorded_at,
+        "is_sensitive": entry.is_sensitive, "text": None, "direction": entry.direction,
+        "duration_minutes": None, "subject": "", "place": "", "correspondent": "",
+        "from_status": "", "to_status": "", "source": entry.source, "attachments": [],
+        "handled_by": {"id": handler.pk, "full_name": handler.full_name},
+    }  # fmt: skip
 
 
 def _created(entry: TimelineEntry) -> tuple[int, dict[str, Any]]:
@@ -237,18 +260,22 @@ def upload_document(
 
 @router.get(
     "/entries/{timelineentry_id}",
-    response={200: EntryOut, 404: ApiError},
+    response={200: EntryOut, 403: ApiError, 404: ApiError},
     summary="One entry in full (opening a sensitive note is logged)",
 )
 def entry(request: HttpRequest, timelineentry_id: int) -> dict[str, Any]:
     opened = services.open_entry(caller(request), timelineentry_id, channel="api")
     refuse_unless_may_read(caller(request), opened.case)
+    if opened.handled_by is not None:
+        raise PermissionDenied(
+            f"Handled by {opened.handled_by.full_name}: mail from this person goes to them."
+        )
     return entry_out(opened, with_sensitive_text=True)
 
 
 @router.get(
     "/attachments/{timelineattachment_id}",
-    response={200: None, 404: ApiError},
+    response={200: None, 403: ApiError, 404: ApiError},
     url_name="timeline_attachment",
     summary="Download an attachment, decrypted",
 )

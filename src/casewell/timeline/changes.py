@@ -2,6 +2,8 @@
 
 The caller has already chosen cases the reader may see; this only reads. Entries
 are found by when they were *recorded*, so a call logged late still counts as new.
+Incoming mail is left out: the boards count new messages on their own (and say
+nothing of what mail routed to a designated handler is about).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
-from casewell.timeline.models import TimelineEntry
+from casewell.timeline.models import INBOX_MESSAGE, TimelineEntry
 
 
 def entries_recorded_since(
@@ -24,6 +26,7 @@ def entries_recorded_since(
     found: dict[int, list[TimelineEntry]] = defaultdict(list)
     entries = (
         TimelineEntry.objects.filter(case_id__in=list(case_ids), recorded_at__gt=since)
+        .exclude(source__startswith=INBOX_MESSAGE)
         .only("id", "case_id", "kind", "direction", "correspondent", "place", "subject",
               "from_status", "to_status", "is_sensitive", "occurred_at", "recorded_at")
         .order_by("-recorded_at", "-id")

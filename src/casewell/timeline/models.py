@@ -27,6 +27,11 @@ class EntryKind(models.TextChoices):
     STATUS_CHANGE = "status_change", "Status change"
 
 
+# An entry standing for a message that came into the inbox: "inbox.Message:<id>". The
+# message keeps its own distress assessment and its own rules for who may read it.
+INBOX_MESSAGE = "inbox.Message:"
+
+
 class Direction(models.TextChoices):
     """Which way a call, e-mail or letter went."""
 
@@ -74,12 +79,24 @@ class TimelineEntry(TenantModel):
 
     sensitive_fields = ("text",)
 
+    # Not a field: set by the timeline's reading functions on incoming mail whose sender's
+    # contact is routed to a designated handler the reader is not (show only "Handled by").
+    handled_by: User | None = None
+
     class Meta:
         ordering = ["-occurred_at", "-id"]
         verbose_name_plural = "timeline entries"
         indexes = [
             models.Index(fields=["case", "-occurred_at", "-id"]),
             models.Index(fields=["case", "kind", "-occurred_at", "-id"]),
+        ]
+        constraints = [
+            # A message is on one case's timeline at most, once: joining again moves it.
+            models.UniqueConstraint(
+                fields=["office", "source"],
+                condition=models.Q(source__startswith=INBOX_MESSAGE),
+                name="one_entry_per_inbox_message",
+            )
         ]
 
     def __str__(self) -> str:
@@ -89,6 +106,24 @@ class TimelineEntry(TenantModel):
 
     def is_visible_to(self, user: Any) -> bool:
         return may_see(user, self.case)
+
+    @property
+    def inbox_message_id(self) -> int | None:
+        """The inbox message this entry stands for (incoming mail on the case), or None."""
+        if not self.source.startswith(INBOX_MESSAGE):
+            return None
+        number = self.source.removeprefix(INBOX_MESSAGE)
+        return int(number) if number.isdigit() else None
+
+    # What protected reading knows the entry as: incoming mail is its message (scored once,
+    # when it arrived, and flagged or unflagged as the message); anything else, the entry.
+    @property
+    def distress_kind(self) -> str:
+        return "timeline" if self.inbox_message_id is None else "message"
+
+    @property
+    def distress_item_id(self) -> int:
+        return self.inbox_message_id or self.pk
 
     @property
     def headline(self) -> str:

@@ -8,9 +8,21 @@ from django.http import HttpRequest
 
 from casewell.cases.models import Case
 from casewell.timeline.forms import TimelineFilterForm
-from casewell.timeline.models import EntryKind
+from casewell.timeline.models import EntryKind, TimelineEntry
 from casewell.timeline.services import timeline_for
 from casewell.wellbeing import services as wellbeing
+
+
+def content_warnings(user: Any, entries: list[TimelineEntry]) -> dict[int, Any]:
+    """The content warnings for a page's entries, by entry id: two queries, however many
+    entries (two more when the page holds incoming mail, whose warning is its message's)."""
+    own = [entry.pk for entry in entries if entry.inbox_message_id is None]
+    mail = {entry.inbox_message_id: entry.pk for entry in entries if entry.inbox_message_id}
+    warnings = wellbeing.warnings_for(user, wellbeing.ItemKind.TIMELINE_ENTRY, own)
+    if mail:
+        of_messages = wellbeing.warnings_for(user, wellbeing.ItemKind.MESSAGE, list(mail))
+        warnings.update({mail[message_id]: found for message_id, found in of_messages.items()})
+    return warnings
 
 
 def panel_context(request: HttpRequest, case: Case) -> dict[str, Any]:
@@ -22,13 +34,9 @@ def panel_context(request: HttpRequest, case: Case) -> dict[str, Any]:
     query.pop("page", None)
     for_links = query.copy()
     for_links.setlist("kind", kinds)
-    # Content warnings for the page's entries (two queries, however many entries).
-    warnings = wellbeing.warnings_for(
-        request.user, wellbeing.ItemKind.TIMELINE_ENTRY, [entry.pk for entry in page.object_list]
-    )
     return {
         "case": case,
-        "warnings": warnings,
+        "warnings": content_warnings(request.user, page.object_list),
         "timeline": page,
         "page": page,
         "page_numbers": page.paginator.get_elided_page_range(

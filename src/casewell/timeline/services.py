@@ -9,6 +9,13 @@ Other domains add to a case's timeline with ``record_status_change`` (the
 workflow), ``record_email`` (the inbox) and ``record_letter`` (letters); those
 are told what happened by code that has already checked permission, so they
 check nothing themselves.
+
+Incoming mail on a case is an entry standing for its inbox message
+(``source="inbox.Message:<id>"``), written and moved by the inbox
+(``inbox.case_timeline``) with ``record_incoming_email`` and
+``move_incoming_email``. It keeps the message's rules when read: its content
+warning is the message's, opening it counts as reading the message, and mail
+from a person routed to a designated handler shows others only "Handled by".
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, ProtectedError
 from django.http import Http404
 from django.utils import timezone
 
@@ -36,7 +43,13 @@ from casewell.offices.models import User
 from casewell.offices.permissions import get_for, may_see
 from casewell.offices.tenancy import bind_office, current_actor
 from casewell.safety.handlers import hand_call_to_handler
-from casewell.timeline.models import Direction, EntryKind, TimelineAttachment, TimelineEntry
+from casewell.timeline.models import (
+    INBOX_MESSAGE,
+    Direction,
+    EntryKind,
+    TimelineAttachment,
+    TimelineEntry,
+)
 from casewell.wellbeing import services as wellbeing
 from casewell.wellbeing.exposure import record_exposure
 from casewell.wellbeing.models.workload import ExposureAction
@@ -369,6 +382,90 @@ def record_letter(
     )  # fmt: skip
 
 
+# --- Incoming mail ---------------------------------------------------------------------------
+
+
+def move_incoming_email(source: str, case_id: int) -> bool:
+    """Put the entry standing for a message (``source``, "inbox.Message:42") on the case
+    ``case_id``, if there is one; returns whether there was.
+
+    Requires the office bound. One query, and when it moved an update with its audit entry.
+    """
+    entry = TimelineEntry.objects.filter(source=source).first()
+    if entry is None:
+        return False
+    if entry.case_id != case_id:
+        entry.case_id = case_id
+        entry.save(update_fields=["case"])
+    return True
+
+
+def record_incoming_email(
+    office_id: int,
+    case_id: int,
+    *,
+    source: str,
+    subject: str,
+    text: str,
+    correspondent: str,
+    occurred_at: datetime,
+    stored_file_ids: Iterable[int] = (),
+) -> TimelineEntry:
+    """Put a message that came in on the case's timeline, with its stored attachments.
+
+    For the inbox, when a message joins a case: requires the office bound, a message
+    not yet on any timeline (``move_incoming_email`` first; the database refuses a
+    second entry for one message) and files of this office. Not scored for distress:
+    the message was, when it arrived, and the entry shows its assessment. Placing
+    runs at import speed, so this is one insert (and one for any attachments); the
+    message's own audit entry records it joining the case.
+    """
+    entry = TimelineEntry(
+        office_id=office_id,
+        case_id=case_id,
+        kind=EntryKind.EMAIL,
+        direction=Direction.INCOMING,
+        subject=(subject or "").strip()[:300],
+        text=(text or "").strip()[:MAX_TEXT],
+        correspondent=(correspondent or "").strip()[:300],
+        occurred_at=occurred_at,
+        source=source[:100],
+    )
+    TimelineEntry.objects.bulk_create([entry])
+    files = [
+        TimelineAttachment(office_id=office_id, entry=entry, stored_file_id=file_id, position=n)
+        for n, file_id in enumerate(stored_file_ids)
+    ]
+    if files:
+        TimelineAttachment.objects.bulk_create(files)
+    return entry
+
+
+def remove_incoming_email(source: str) -> None:
+    """Take the entry standing for a message off its case's timeline (the message left the
+    case). Requires the office bound. An entry kept as evidence of an incident stays: evidence
+    is never deleted. Causes an audit entry for each entry removed."""
+    for entry in TimelineEntry.objects.filter(source=source):
+        try:
+            with transaction.atomic():
+                entry.delete()
+        except ProtectedError:
+            continue
+
+
+def _mail_handlers(user: User, entries: Iterable[TimelineEntry]) -> None:
+    """Mark the incoming mail among ``entries`` whose sender's contact is routed to a handler
+    the user is not (``entry.handled_by``). Two queries when there is any mail, else none."""
+    mail = [entry for entry in entries if entry.inbox_message_id is not None]
+    if not mail:
+        return
+    from casewell.inbox.case_timeline import handlers_of_mail
+
+    handlers = handlers_of_mail(user, [entry.inbox_message_id for entry in mail])
+    for entry in mail:
+        entry.handled_by = handlers.get(entry.inbox_message_id)  # type: ignore[arg-type]
+
+
 # --- Reading it ----------------------------------------------------------------------------
 
 
@@ -385,8 +482,10 @@ def timeline_for(
     Requires someone who may see the case (else 404). Costs the same few
     queries however long the timeline is: a count, the page with its authors,
     and the page's attachments with their files. A page number past the end
-    gives the last page. Sensitive notes are included; their text is the
-    template's (or API's) to withhold until opened with ``open_entry``.
+    gives the last page (two more when it holds incoming mail: who handles
+    the senders). Sensitive notes are included; their text is the template's
+    (or API's) to withhold until opened with ``open_entry``, as is the content of
+    mail marked ``handled_by``.
     """
     chosen = _kinds(kinds)
     per_page = max(1, min(int(per_page), MAX_PER_PAGE))
@@ -408,16 +507,27 @@ def timeline_for(
         result = Paginator(entries, per_page).get_page(page)
         # Read inside the office binding: on PostgreSQL the wall hides the rows otherwise.
         result.object_list = list(result.object_list)
+        _mail_handlers(user, result.object_list)
     return result
 
 
 def open_entry(user: User, timelineentry_id: Any, *, channel: str = "page") -> TimelineEntry:
-    """One entry of a case the user may see, or 404. Opening a sensitive note is logged."""
+    """One entry of a case the user may see, or 404. Opening a sensitive note is logged.
+
+    Opening incoming mail is reading its message (the inbox counts the exposure, once for
+    both); for mail only its designated handler may read, ``handled_by`` is set instead and
+    nothing is counted.
+    """
     with bind_office(user.office, actor=user):
         entry = get_for(user, TimelineEntry, timelineentry_id, channel=channel)
         if entry.is_sensitive:
             log_sensitive_read(user, entry, channel=channel)
-        record_exposure(user, entry, ExposureAction.READ)
+        if entry.inbox_message_id is not None:
+            from casewell.inbox.case_timeline import read_on_timeline
+
+            entry.handled_by = read_on_timeline(user, entry.inbox_message_id)
+        else:
+            record_exposure(user, entry, ExposureAction.READ)
     return entry
 
 
@@ -428,8 +538,14 @@ def attachment_for(user: User, timelineattachment_id: Any, *, channel: str = "pa
     """
     with bind_office(user.office, actor=user):
         attachment = get_for(user, TimelineAttachment, timelineattachment_id, channel=channel)
-        if attachment.entry.is_sensitive:
-            log_sensitive_read(user, attachment.entry, channel=channel)
+        entry = attachment.entry
+        if entry.is_sensitive:
+            log_sensitive_read(user, entry, channel=channel)
+        _mail_handlers(user, [entry])
+        if entry.handled_by is not None:
+            raise PermissionDenied(
+                f"Handled by {entry.handled_by.full_name}: mail from this person goes to them."
+            )
         return attachment.stored_file
 
 
@@ -438,12 +554,14 @@ def files_on_case(user: User, case: Case) -> list[TimelineAttachment]:
     be chosen to send with an e-mail from the case.
 
     Requires someone who may see the case (else 404). Files of sensitive notes are left out
-    (reading one is logged, one by one, when it is opened).
+    (reading one is logged, one by one, when it is opened), and so are those of incoming
+    mail: the inbox offers a message's files itself, under its own rules.
     """
     with bind_office(user.office, actor=user):
         case = _current(user, case)
         return list(
             TimelineAttachment.objects.filter(entry__case=case, entry__is_sensitive=False)
+            .exclude(entry__source__startswith=INBOX_MESSAGE)
             .select_related("stored_file", "entry")
             .order_by("-entry__occurred_at", "-entry_id", "position", "id")
         )

@@ -32,7 +32,7 @@ from casewell.api import api
 from casewell.cases.services import create_tag, open_case, tag_case
 from casewell.directory.services import add_contact, add_organisation
 from casewell.files.testing import PDF_BYTES, upload
-from casewell.inbox import mail_settings
+from casewell.inbox import mail_settings, triage
 from casewell.inbox import services as inbox_services
 from casewell.inbox.models import Message
 from casewell.offices.audit import log_sensitive_read
@@ -241,6 +241,25 @@ def north(cast, settings, tmp_path) -> North:
             "rawmessage": stuck, "message": photos_message,
             "messageattachment": photos_message.attachments.get(),
         }
+    # Mail that came in on the case: on its timeline, with its attachment.
+    answer = inbox_services.receive_raw(
+        cast.north,
+        b"From: Tom Walsh <tom.walsh@example.org>\r\nSubject: North timeline mail\r\n"
+        b"Message-ID: <north.timeline@example.org>\r\nMIME-Version: 1.0\r\n"
+        b"Content-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\n"
+        b"Content-Type: text/plain\r\n\r\nThe surveyor's report.\r\n--B\r\n"
+        b"Content-Type: application/pdf\r\nContent-Disposition: attachment; "
+        b"filename=north-timeline.pdf\r\n\r\n" + PDF_BYTES + b"\r\n--B--\r\n",
+        door="smtp",
+    )
+    inbox_services.read_raw_message(answer.pk)
+    with bind_office(cast.north):
+        answer_message = Message.objects.get(raw=answer)
+    triage.link_to_case(cast.ada, answer_message, damp.reference)
+    with bind_office(cast.north):
+        mail_entry = TimelineEntry.objects.get(source=f"inbox.Message:{answer_message.pk}")
+        inbox_records["incoming mail entry"] = mail_entry
+        inbox_records["incoming mail file"] = mail_entry.entry_files.get()
     # Mail North sends: a reply from the case, and a campaign the photos message started.
     from casewell.inbox import campaign_answers, compose
 
@@ -310,6 +329,7 @@ def north(cast, settings, tmp_path) -> North:
         strings += [person.full_name, person.email]
     strings += ["3 Kirkgate", "Sam Lovelace", "Shouted threats", "Threat noted", "Threatened Ada"]
     strings += ["North damp photos", "north-damp.pdf", "north-stuck.eml"]
+    strings += ["North timeline mail", "north-timeline.pdf", "The surveyor&#x27;s report"]
     strings += ["North reply", "North library campaign"]
     strings += ["North note about the damp visit", "North visit moved"]
     strings += ["North huddle decision", "North carrying note", "North handover", "North lunch",
@@ -497,6 +517,31 @@ def test_cleo_reaches_nothing_of_norths_by_any_api_operation(cast, north, cleo_c
                 failures.append(f"{method.upper()} {url} answered {status} without a JSON 'detail'")
     assert not failures, "Cleo (South) got through to North by the API:\n" + "\n".join(failures)
     assert snapshot(north) == before, "Cleo's API calls changed North's records"
+
+
+def test_cleo_reaches_no_incoming_mail_on_norths_timeline(cast, north, cleo_client):
+    """The walks above name North's note; mail that came in on a case is an entry too."""
+    mail = North(
+        office=north.office,
+        records={**north.records, "timelineentry": north.records["incoming mail entry"],
+                 "timelineattachment": north.records["incoming mail file"]},
+        strings=north.strings,
+    )  # fmt: skip
+    wanted = {"timelineentry_id", "timelineattachment_id", "case_id"}
+    pages = [route for route in every_route() if set(route.kwargs) & wanted]
+    paths = [path for path in api.get_openapi_schema()["paths"]
+             if set(re.findall(r"{(\w+)}", path)) & wanted]  # fmt: skip
+    assert any("timelineentry_id" in route.kwargs for route in pages)
+    assert any("{timelineentry_id}" in path for path in paths)
+    failures = []
+    for url in [url_for(route, mail) for route in pages] + [
+        re.sub(r"{(\w+)}", lambda found: str(value_for(found[1], mail, "API")), path)
+        for path in paths
+    ]:
+        response = cleo_client().get(url)
+        if leaks(response, mail) or response.status_code not in REFUSALS:
+            failures.append(f"GET {url} answered {response.status_code}: {leaks(response, mail)}")
+    assert not failures, "Cleo (South) reached North's incoming mail:\n" + "\n".join(failures)
 
 
 def test_a_route_with_an_unconventional_id_name_fails_the_walk(north):
