@@ -228,3 +228,21 @@ class NotFoundPage(CasewellPage):
 
 class AnyPage(CasewellPage):
     """A page visited only to check it is accessible and well formed."""
+
+
+class TimelinePage(CasewellPage):
+    """A case's timeline: its entries as read, and its links followed by keyboard."""
+
+    def verify(self) -> None:
+        super().verify()
+        assert self.heading == "Timeline", self.heading
+
+    def entries(self) -> list[str]:
+        return [
+            " ".join(item.inner_text().split())
+            for item in self.page.get_by_test_id("timeline-entry").all()
+        ]
+
+    def go_to(self, link_text: str, expect: type[CasewellPage]) -> CasewellPage:
+        tab_to(self.page, text=link_text)
+        return self.visitor.follow(lambda: self.page.keyboard.press("Enter"), expect)

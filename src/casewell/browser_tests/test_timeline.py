@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from casewell.browser_tests.pages import CasewellPage, Visitor, tab_to
+from casewell.browser_tests.pages import CasewellPage, TimelinePage, Visitor, tab_to
 from casewell.cases.models import Category
 from casewell.cases.services import open_case
 from casewell.files.testing import PDF_BYTES, PROGRAM_BYTES
@@ -12,22 +12,6 @@ from casewell.offices.tenancy import bind_office
 from casewell.timeline.services import add_note
 
 pytestmark = pytest.mark.browser
-
-
-class TimelinePage(CasewellPage):
-    def verify(self) -> None:
-        super().verify()
-        assert self.heading == "Timeline", self.heading
-
-    def entries(self) -> list[str]:
-        return [
-            " ".join(item.inner_text().split())
-            for item in self.page.get_by_test_id("timeline-entry").all()
-        ]
-
-    def go_to(self, link_text: str, expect: type[CasewellPage]) -> CasewellPage:
-        tab_to(self.page, text=link_text)
-        return self.visitor.follow(lambda: self.page.keyboard.press("Enter"), expect)
 
 
 class FormPage(CasewellPage):

@@ -8,7 +8,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from casewell.browser_tests.pages import CasewellPage, Visitor, tab_to
+from casewell.browser_tests.pages import CasewellPage, TimelinePage, Visitor, tab_to
 from casewell.cases.models import Category
 from casewell.cases.services import open_case
 from casewell.files.testing import PDF_BYTES
@@ -20,18 +20,6 @@ from casewell.timeline.services import record_email
 pytestmark = pytest.mark.browser
 
 PLAN = "I have decided to end my life on Friday."
-
-
-class TimelinePage(CasewellPage):
-    def verify(self) -> None:
-        super().verify()
-        assert self.heading == "Timeline", self.heading
-
-    def entries(self) -> list[str]:
-        return [
-            " ".join(item.inner_text().split())
-            for item in self.page.get_by_test_id("timeline-entry").all()
-        ]
 
 
 class EntryPage(CasewellPage):
