@@ -161,3 +161,19 @@ def test_a_message_whose_reading_never_finishes_is_quarantined_not_tried_for_eve
 
     services.retry_quarantined(kept)
     assert services.read_raw_message(kept.pk) == "parsed"
+
+
+def test_the_same_bytes_kept_at_the_same_moment_by_two_doors_are_kept_once(
+    cast, data_folder, monkeypatch
+):
+    raw = simple()
+    first = services.receive_raw(cast.north, raw, door="smtp")
+    # The other door looked before this one committed, so it does not know the bytes yet.
+    monkeypatch.setattr(services, "kept_before", lambda office_id, digest: False)
+    again, new = services.keep_raw(cast.north, raw, door="imap", source="imap:office uid 9")
+    assert (again.pk, new) == (first.pk, False)
+    with bind_office(cast.north):
+        assert RawMessage.objects.count() == 1
+    # Its copy of the bytes was removed, not left behind.
+    files = [path for path in data_folder.rglob("*") if path.is_file()]
+    assert len(files) == 1
