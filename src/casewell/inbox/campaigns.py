@@ -169,6 +169,7 @@ class _Recent:
     oldest: datetime | None = None  # when the oldest message read arrived
     campaigns: dict[int, tuple[Sketch, frozenset[int]]] = field(default_factory=dict)
     campaigns_read_at: float = -1e9
+    batch: object = None  # the batch whose first message last read the database
 
     def add(
         self,
@@ -270,15 +271,22 @@ def forget_recent() -> None:
         _recent.clear()
 
 
-def _brought_up_to_date(office: Office | OfficeFacts, message: Message, sketch: Sketch) -> _Recent:
+def _brought_up_to_date(
+    office: Office | OfficeFacts, message: Message, sketch: Sketch, batch: object = None
+) -> _Recent:
     """The office's recent fingerprints, with every message committed since the last call
-    and ``message`` itself."""
+    (or, in a batch, since its first message) and ``message`` itself."""
     office_id, key = office.pk, (office.pk, office.created_at)
     cutoff = timezone.now() - timedelta(days=window_days())
     recent = _recent.get(key)
     if recent is None:
         recent = _recent[key] = _Recent()
     recent.drop_older_than(cutoff)
+    if batch is not None and recent.batch is batch:
+        recent.forget(message.pk)
+        recent.add(message.pk, (message.from_address or "").lower(), sketch, message.created_at)
+        return recent
+    recent.batch = batch
     # Re-read a little behind the newest: other workers commit out of order.
     after = max(recent.newest[0] - OVERLAP, 0) if recent.newest else 0
     present = queries.recent_message_ids(office_id, after_pk=after, since=cutoff)
@@ -340,10 +348,15 @@ def _title(message: Message, words: list[str]) -> str:
 
 
 def group_into_campaign(
-    message: Message, office: Office | OfficeFacts | None = None
+    message: Message, office: Office | OfficeFacts | None = None, *, batch: object = None
 ) -> Campaign | None:
     """Put ``message`` into the campaign its text belongs to, starting one if enough
     different senders have now sent it; returns the campaign or None.
+
+    ``batch``, the same object for every message of a batch placed in turn: the office's
+    recent mail is read from the database once for the batch, and its later messages
+    are remembered as they are placed (mail other workers commit meanwhile is read
+    with the next batch).
 
     Requires the message saved and its office bound. Sets ``message.campaign``
     (the caller saves it); when a campaign is started, the earlier messages
@@ -357,7 +370,7 @@ def group_into_campaign(
         return None
     with _lock:
         office = office or queries.office_facts(message.office_id)
-        recent = _brought_up_to_date(office, message, sketch)
+        recent = _brought_up_to_date(office, message, sketch, batch)
         campaign_id = _best_campaign(recent, sketch)
         if campaign_id is not None:
             campaign = Campaign.all_offices.filter(

@@ -188,14 +188,20 @@ def candidates_for(message: Message) -> list[Candidate]:
     return ranked
 
 
-def person_to_link(message: Message) -> int | None:
+def person_to_link(
+    message: Message, people_by_address: dict[str, list[tuple[int, int | None]]] | None = None
+) -> int | None:
     """The id of the one person the message links to without asking: its e-mail is theirs
     and no one else's. Anything less certain (two people sharing an address, a name and
-    postcode) waits for a caseworker."""
+    postcode) waits for a caseworker. ``people_by_address`` is what
+    ``placing_queries.people_with_addresses`` found for a batch including this sender."""
     sender = (message.from_address or "").strip().lower()
     if not sender:
         return None
-    found = queries.people_with_address(message.office_id, sender)
+    if people_by_address is None:
+        found = queries.people_with_address(message.office_id, sender)
+    else:
+        found = people_by_address.get(sender, [])
     if any(merged_into for _, merged_into in found):
         # Rare: follow merged people to the ones kept, the slow way.
         people = people_with_email(message)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from casewell.inbox import bounces, campaigns, case_timeline, matching, suggestions
 from casewell.inbox import placing_queries as queries
@@ -40,12 +41,31 @@ def _working_for(office_id: int) -> Iterator[None]:
         yield
 
 
-def place(message: Message, office: queries.OfficeFacts | None = None) -> None:
+@dataclass
+class Batch:
+    """What placing many new messages of one office reads once for all of them: the
+    office's facts and the people their senders' addresses belong to. (Campaign
+    grouping also reads the office's recent mail once per batch.)"""
+
+    office: queries.OfficeFacts
+    people_by_address: dict[str, list[tuple[int, int | None]]]
+
+
+def batch_for(office_id: int, messages: list[Message]) -> Batch:
+    """The Batch for placing these messages of the office, in that order."""
+    senders = {(message.from_address or "").strip().lower() for message in messages}
+    return Batch(
+        office=queries.office_facts(office_id),
+        people_by_address=queries.people_with_addresses(office_id, sorted(senders - {""})),
+    )
+
+
+def place(message: Message, batch: Batch | None = None) -> None:
     """Thread, match, suggest and group one saved message; saves what changed.
 
-    Requires the message saved; ``office`` is its office's facts if the caller has them
-    (placing a batch). Causes one audit entry for the message when anything changed,
-    and one for each earlier message a new campaign takes in.
+    Requires the message saved; ``batch`` when it is one of many being placed in turn.
+    Causes one audit entry for the message when anything changed, and one for each
+    earlier message a new campaign takes in.
     """
     changed: list[str] = []
     with _working_for(message.office_id):
@@ -54,7 +74,7 @@ def place(message: Message, office: queries.OfficeFacts | None = None) -> None:
             return
         if message.state == MessageState.TRIAGE and _taken_as_check_in(message):
             return
-        office = office or queries.office_facts(message.office_id)
+        office = batch.office if batch else queries.office_facts(message.office_id)
         if message.kind in bounces.REPORT_KINDS:  # mail we sent, come back: onto its case
             changed += bounces.link_bounce(message)
         if message.case_id is None:
@@ -66,7 +86,9 @@ def place(message: Message, office: queries.OfficeFacts | None = None) -> None:
                     message.state = MessageState.ON_CASE
                     changed.append("state")
         if message.person_id is None:
-            person_id = matching.person_to_link(message)
+            person_id = matching.person_to_link(
+                message, batch.people_by_address if batch else None
+            )
             if person_id is not None:
                 message.person_id = person_id
                 changed.append("person")
@@ -76,7 +98,9 @@ def place(message: Message, office: queries.OfficeFacts | None = None) -> None:
             if message.suggested_category_id != (suggested.pk if suggested else None):
                 message.suggested_category = suggested
                 changed.append("suggested_category")
-            if message.campaign_id is None and campaigns.group_into_campaign(message, office):
+            if message.campaign_id is None and campaigns.group_into_campaign(
+                message, office, batch=batch
+            ):
                 changed.append("campaign")
         if message.person_id is not None and message.assignee_id is None:
             handler = designated_handler_for(message.person_id)

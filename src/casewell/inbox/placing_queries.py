@@ -179,6 +179,28 @@ def people_with_address(office_id: int, address: str) -> list[tuple[int, int | N
     )
 
 
+def people_with_addresses(
+    office_id: int, addresses: Sequence[str]
+) -> dict[str, list[tuple[int, int | None]]]:
+    """``people_with_address`` for many addresses at once: address -> (person id, merged
+    into) of the people it is the main or other e-mail address of."""
+    found: dict[str, list[tuple[int, int | None]]] = {}
+    if not addresses:
+        return found
+    rows = _rows(
+        "SELECT email, id, merged_into_id FROM {person} WHERE office_id = %s "
+        "AND email IN ({listed}) "
+        "UNION SELECT e.address, p.id, p.merged_into_id FROM {person_email} e JOIN {person} p "
+        "ON p.id = e.person_id WHERE e.office_id = %s AND e.address IN ({listed}) "
+        "ORDER BY 1, 2",
+        [office_id, *addresses, office_id, *addresses],
+        listed=len(addresses),
+    )
+    for address, person_id, merged_into in rows:
+        found.setdefault(address, []).append((person_id, merged_into))
+    return found
+
+
 def recent_message_ids(office_id: int, *, after_pk: int, since: datetime) -> list[int]:
     return [
         pk

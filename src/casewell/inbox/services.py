@@ -32,7 +32,7 @@ from casewell.files.storage import (
     read_decrypted,
     write_encrypted,
 )
-from casewell.inbox import parsing
+from casewell.inbox import parsing, placing
 from casewell.inbox.models import (
     Door,
     InboxAddress,
@@ -41,7 +41,6 @@ from casewell.inbox.models import (
     RawMessage,
     RawState,
 )
-from casewell.inbox.placing_queries import OfficeFacts, office_facts
 from casewell.inbox.raw_queries import (
     claim_batch,
     count_attempt,
@@ -306,9 +305,9 @@ def _keep_many(
         original = originals[key]
         original_id = original.pk if isinstance(original, Message) else original
         _mark_duplicate(raw_message, original_id, now)
-    office = office_facts(office_id)
+    batch = placing.batch_for(office_id, [message for _, _, message in new])
     for _, _, message in new:
-        _place(message, office)
+        _place(message, batch)
         kept.append(message)
     return Counter(parsed=len(new), duplicate=len(copies))
 
@@ -475,16 +474,14 @@ def _keep_attachment(message: Message, position: int, attachment: parsing.Parsed
     )
 
 
-def _place(message: Message, office: OfficeFacts | None = None) -> None:
+def _place(message: Message, batch: placing.Batch | None = None) -> None:
     """Thread, match, suggest and group the new message (``casewell.inbox.placing``).
 
     A failure to place never loses the message: it stays in triage, with a note.
     """
     try:
         with transaction.atomic():
-            from casewell.inbox.placing import place
-
-            place(message, office)
+            placing.place(message, batch)
     except Exception as problem:  # noqa: BLE001 - the message is kept; a person places it
         logger.exception("Placing message %s failed", message.pk)
         message.parse_notes = [

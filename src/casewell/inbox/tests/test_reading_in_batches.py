@@ -11,9 +11,12 @@ from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from casewell.inbox import services
+from casewell.inbox.campaigns import forget_recent
 from casewell.inbox.models import Message, RawMessage, RawState
 from casewell.inbox.tasks import read_waiting_mail
 from casewell.inbox.tests.mail import received_by, simple
+from casewell.inbox.tests.test_campaigns import campaign_letter
+from casewell.inbox.tests.test_matching import person
 from casewell.jobs.testing import run_queued_tasks
 from casewell.offices.models import AuditEntry
 from casewell.offices.tenancy import bind_office
@@ -167,3 +170,58 @@ def test_the_sweep_wakes_the_reader_of_mail_left_waiting(cast):
     run_queued_tasks()
     with bind_office(cast.north):
         assert RawMessage.objects.get(pk=kept.pk).state == RawState.PARSED
+
+
+# --- Placing a batch ---------------------------------------------------------------------
+
+
+def _campaign_letter(number: int) -> bytes:
+    return simple(
+        subject="Save the Mill Lane library",
+        body=campaign_letter(number),
+        sender=f"Sender {number} <sender{number}@example.net>",
+        message_id=f"<library.{number}@example.net>",
+    )
+
+
+def _grouped(office) -> dict[str, int | None]:
+    with bind_office(office):
+        return dict(Message.objects.values_list("from_address", "campaign_id"))
+
+
+def test_a_campaign_arriving_in_one_batch_is_grouped_in_it(cast):
+    services.receive_raw(cast.north, simple(body="Thank you!"), door="smtp")
+    for number in range(4):
+        services.receive_raw(cast.north, _campaign_letter(number), door="smtp")
+    run_queued_tasks()
+    grouped = _grouped(cast.north)
+    campaigns = {grouped[f"sender{number}@example.net"] for number in range(4)}
+    assert len(campaigns) == 1 and None not in campaigns
+    assert grouped["dan@example.net"] is None
+
+
+def test_a_batch_reads_earlier_mail_even_when_its_first_message_is_no_campaign_letter(cast):
+    for number in range(2):
+        services.receive_raw(cast.north, _campaign_letter(number), door="smtp")
+    run_queued_tasks()
+    forget_recent()  # a worker started afresh remembers nothing
+    services.receive_raw(cast.north, simple(body="Thank you!"), door="smtp")
+    services.receive_raw(cast.north, _campaign_letter(2), door="smtp")
+    run_queued_tasks()
+    grouped = _grouped(cast.north)
+    campaigns = {grouped[f"sender{number}@example.net"] for number in range(3)}
+    assert len(campaigns) == 1 and None not in campaigns
+
+
+def test_senders_in_a_batch_are_linked_to_the_one_person_with_their_address(cast):
+    harriet = person(cast.ada, "Harriet", "Okafor", email="harriet@example.net")
+    person(cast.ada, "Sam", "Lee", email="shared@example.net")
+    person(cast.ada, "Kim", "Lee", email="shared@example.net")
+    for sender in ("harriet@example.net", "shared@example.net", "nobody@example.net"):
+        services.receive_raw(cast.north, simple(sender=sender), door="smtp")
+    run_queued_tasks()
+    with bind_office(cast.north):
+        linked = dict(Message.objects.values_list("from_address", "person_id"))
+    assert linked == {
+        "harriet@example.net": harriet.pk, "shared@example.net": None, "nobody@example.net": None
+    }
