@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from xml.sax.saxutils import escape
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -20,17 +21,84 @@ PNG_BYTES = (
 PROGRAM_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48
 
 
-def docx_bytes(text: str = "Dear Sir or Madam") -> bytes:
-    """A minimal Word document, laid out as Word writes one."""
+WORD_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+DOCX_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/'
+    'vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/word/document.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+)
+DOCX_RELATIONSHIPS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/officeDocument" Target="word/document.xml"/></Relationships>'
+)
+
+
+def word_paragraphs(text: str) -> str:
+    """``text`` as Word paragraphs, one to a line."""
+    return "".join(
+        f'<w:p><w:r><w:t xml:space="preserve">{escape(line)}</w:t></w:r></w:p>'
+        for line in text.splitlines()
+    )
+
+
+def docx_bytes(
+    text: str = "Dear Sir or Madam", *, parts: dict[str, str | bytes | None] | None = None
+) -> bytes:
+    """A minimal Word document, laid out as Word writes one: a paragraph to each line.
+
+    ``parts`` adds parts to the archive, replaces ``word/document.xml`` or (as None)
+    leaves it out.
+    """
+    document = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{WORD_NS}">'
+        f"<w:body>{word_paragraphs(text)}</w:body></w:document>"
+    )
+    members = {
+        "[Content_Types].xml": DOCX_CONTENT_TYPES,
+        "_rels/.rels": DOCX_RELATIONSHIPS,
+        "word/document.xml": document,
+        **(parts or {}),
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, contents in members.items():
+            if contents is not None:
+                archive.writestr(name, contents)
+    return out.getvalue()
+
+
+def odt_bytes(text: str = "Dear Sir or Madam", *, body: str | None = None) -> bytes:
+    """A minimal OpenDocument text, laid out as LibreOffice writes one: a paragraph a line.
+
+    ``body`` is the document's XML instead of ``text`` (as ``<text:p>`` paragraphs).
+    """
+    office = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+    if body is None:
+        body = "".join(f"<text:p>{escape(line)}</text:p>" for line in text.splitlines())
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="{office}"'
+        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3">'
+        f"<office:body><office:text>{body}</office:text></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+        '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type='
+        '"application/vnd.oasis.opendocument.text"/><manifest:file-entry manifest:full-path='
+        '"content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr(
-            "[Content_Types].xml",
-            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-            'content-types"/>',
-        )
-        archive.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships/>')
-        archive.writestr("word/document.xml", f"<document><body>{text}</body></document>")
+        # The type comes first and uncompressed, so it can be told from the first bytes.
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
+        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
