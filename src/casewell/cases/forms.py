@@ -202,14 +202,13 @@ class BulkAssignForm(forms.Form):
     )
     someone_else = forms.ChoiceField(label="Someone else", required=False)
 
-    def __init__(self, *args: Any, staff: list[User], suggested: list[User], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, staff: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].choices = [
-            (str(member.pk), member.full_name) for member in suggested
-        ] + [(SOMEONE_ELSE, "Someone else")]
-        self.fields["someone_else"].choices = (
-            [("", "Choose someone")] + [(NOBODY, "Nobody")] + staff_choices(staff, empty="")[1:]
-        )
+        # Any of the staff, not only those suggested: suggestions may move between showing
+        # the form and sending it; the service checks the person again.
+        people = staff_choices(staff, empty="")[1:]
+        self.fields["assignee"].choices = people + [(SOMEONE_ELSE, "Someone else")]
+        self.fields["someone_else"].choices = [("", "Choose someone"), (NOBODY, "Nobody")] + people
 
     def chosen(self) -> int | None:
         """The chosen assignee's id, or None for nobody (after ``is_valid``)."""

@@ -197,19 +197,18 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
     if not ids:
         messages.error(request, "Select the cases to change first.")
         return redirect(back)
+    staff = forms.office_staff(user.office_id)
+    sent = request.POST if request.POST.get("action") == "assign" else None
+    form = forms.BulkAssignForm(sent, staff=staff)
+    if form.is_valid():
+        assignee = form.chosen()
+        name = next((m.full_name for m in staff if m.pk == assignee), "nobody")
+        result = services.bulk_assign(user, ids, assignee=assignee)
+        return _bulk_result(request, result, f"assigned to {name}", back, "assign")
     try:
         picked = suggest_assignees_for_cases(user, ids)
     except PermissionDenied:  # suggestions carry colleagues' figures: managers only
         picked = None
-    suggested = [s.user for s in picked.suggestions] if picked else []
-    lists = office_lists(user)
-    sent = request.POST if request.POST.get("action") == "assign" else None
-    form = forms.BulkAssignForm(sent, staff=lists["staff"], suggested=suggested)
-    if form.is_valid():
-        assignee = form.chosen()
-        name = next((m.full_name for m in lists["staff"] if m.pk == assignee), "nobody")
-        result = services.bulk_assign(user, ids, assignee=assignee)
-        return _bulk_result(request, result, f"assigned to {name}", back, "assign")
     found, refused = services.selected_cases(user, ids)
     return render(
         request,
