@@ -189,6 +189,41 @@ class BulkActionForm(forms.Form):
         return data
 
 
+SOMEONE_ELSE = "other"
+
+
+class BulkAssignForm(forms.Form):
+    """Who the selected cases go to: one of the suggested colleagues, or anyone else (or
+    nobody) chosen from the office's staff."""
+
+    assignee = forms.ChoiceField(
+        label="Assign the selected cases to",
+        error_messages={"required": "Choose who to assign the cases to."},
+    )
+    someone_else = forms.ChoiceField(label="Someone else", required=False)
+
+    def __init__(self, *args: Any, staff: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Any of the staff, not only those suggested: suggestions may move between showing
+        # the form and sending it; the service checks the person again.
+        people = staff_choices(staff, empty="")[1:]
+        self.fields["assignee"].choices = people + [(SOMEONE_ELSE, "Someone else")]
+        self.fields["someone_else"].choices = [("", "Choose someone"), (NOBODY, "Nobody")] + people
+
+    def chosen(self) -> int | None:
+        """The chosen assignee's id, or None for nobody (after ``is_valid``)."""
+        value = self.cleaned_data["assignee"]
+        if value == SOMEONE_ELSE:
+            value = self.cleaned_data["someone_else"]
+        return None if value == NOBODY else int(value)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("assignee") == SOMEONE_ELSE and not data.get("someone_else"):
+            self.add_error("someone_else", "Choose who to assign the cases to.")
+        return data
+
+
 # --- Opening and changing a case -------------------------------------------------------------
 
 

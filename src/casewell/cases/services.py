@@ -846,21 +846,33 @@ class BulkResult:
     refused: list[tuple[int, str]] = field(default_factory=list)  # (case id, reason)
 
 
-def _bulk(user: User, case_ids: Iterable[int | str], action: Any) -> BulkResult:
-    result = BulkResult()
+def selected_cases(
+    user: User, case_ids: Iterable[int | str]
+) -> tuple[dict[int, Case], list[tuple[Any, str]]]:
+    """The ticked cases the user may see, by id (one query however many), and the ids refused
+    with the reason: not an id, or no case found (another office's, or restricted)."""
+    refused: list[tuple[Any, str]] = []
     ids = []
     for value in case_ids:
         try:
             ids.append(int(value))
         except (TypeError, ValueError):
-            result.refused.append((value, "This is not a case id."))
+            refused.append((value, "This is not a case id."))
     with bind_office(user.office, actor=user):
         visible = {case.pk: case for case in Case.objects.visible_to(user).filter(pk__in=ids)}
+    found = {}
     for pk in dict.fromkeys(ids):
-        case = visible.get(pk)
-        if case is None:
-            result.refused.append((pk, "No case found."))
-            continue
+        if pk in visible:
+            found[pk] = visible[pk]
+        else:
+            refused.append((pk, "No case found."))
+    return found, refused
+
+
+def _bulk(user: User, case_ids: Iterable[int | str], action: Any) -> BulkResult:
+    visible, refused = selected_cases(user, case_ids)
+    result = BulkResult(refused=refused)
+    for pk, case in visible.items():
         try:
             action(case)
         except PermissionDenied as error:
@@ -1141,7 +1153,12 @@ def case_counts(user: User, **filters: Any) -> dict[str, Any]:
 
 # The columns case_counts groups by, in the order of the index that holds them.
 COUNTED_COLUMNS = (
-    "status_id", "category_id", "subcategory_id", "assignee_id", "priority", "team_id"
+    "status_id",
+    "category_id",
+    "subcategory_id",
+    "assignee_id",
+    "priority",
+    "team_id",
 )
 
 
@@ -1212,9 +1229,7 @@ class _ChosenFacets:
             return 0
         overdue = self.overdue if overdue is None and ignoring != "overdue" else overdue
         tagged = bool(self.tags) and ignoring != "tag"
-        everyone, late = (
-            (row["tagged"], row["tagged_late"]) if tagged else (row["n"], row["late"])
-        )
+        everyone, late = (row["tagged"], row["tagged_late"]) if tagged else (row["n"], row["late"])
         if overdue is None:
             return everyone
         return late if overdue else everyone - late

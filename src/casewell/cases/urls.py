@@ -9,6 +9,7 @@ urlpatterns: list = [
     path("mine/", views.my_cases, name="mine"),
     path("team/", views.team_cases, name="team"),
     path("bulk/", views.bulk_action, name="bulk"),
+    path("bulk/assign/", views.bulk_assign, name="bulk_assign"),
     path("open/", views.open_case, name="open"),
     path("<int:case_id>/", views.case_detail, name="detail"),
     path("<int:case_id>/status/", change_views.change_status, name="status"),

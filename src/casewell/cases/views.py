@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,9 +23,11 @@ from casewell.cases.case_page import case_page_context
 from casewell.cases.models import CaseStatus, Tag
 from casewell.next_page import safe_next
 from casewell.offices.models import Team, User
+from casewell.offices.permissions import is_manager
 from casewell.people.services import find_people, get_person_for
 from casewell.wellbeing.exposure import record_exposure
 from casewell.wellbeing.models.workload import ExposureAction
+from casewell.wellbeing.suggestions import suggest_assignees_for_cases
 
 PAGE_SIZE = 25
 PEOPLE_FOUND = 10
@@ -114,6 +116,7 @@ def _case_list(request: HttpRequest, scope: str) -> HttpResponse:
             "counts": counts,
             "in_a_team": scope != "team" or bool(user.team_memberships.exists()),
             "may_assign": not services.is_intern_only(user),
+            "may_suggest": is_manager(user),
             "this_page": request.get_full_path(),
         },
     )
@@ -162,15 +165,60 @@ def bulk_action(request: HttpRequest) -> HttpResponse:
     else:
         result = services.bulk_close(user, ids)
         done = "closed"
+    return _bulk_result(request, result, done, back, action)
+
+
+def _bulk_result(
+    request: HttpRequest, result: services.BulkResult, done: str, back: str, action: str
+) -> HttpResponse:
     return render(
         request,
         "cases/bulk_result.html",
         {
             "result": result,
-            "refused": _refusals(result, user.office.reference_prefix),
+            "refused": _refusals(result, request.user.office.reference_prefix),
             "done": done,
             "back": back,
             "action": forms.BULK_ACTIONS[action],
+        },
+    )
+
+
+@login_required
+@require_POST
+def bulk_assign(request: HttpRequest) -> HttpResponse:
+    """The selected cases' assign form, with who has room for them all (managers see the
+    suggestions; caseworkers choose from the staff). Ticked on the list, posted here."""
+    user = request.user
+    if services.is_intern_only(user):
+        raise PermissionDenied("Interns and volunteers may not assign cases.")
+    back = safe_next(request, reverse("cases:list"))
+    ids = request.POST.getlist("case")
+    if not ids:
+        messages.error(request, "Select the cases to change first.")
+        return redirect(back)
+    staff = forms.office_staff(user.office_id)
+    sent = request.POST if request.POST.get("action") == "assign" else None
+    form = forms.BulkAssignForm(sent, staff=staff)
+    if form.is_valid():
+        assignee = form.chosen()
+        name = next((m.full_name for m in staff if m.pk == assignee), "nobody")
+        result = services.bulk_assign(user, ids, assignee=assignee)
+        return _bulk_result(request, result, f"assigned to {name}", back, "assign")
+    try:
+        picked = suggest_assignees_for_cases(user, ids)
+    except PermissionDenied:  # suggestions carry colleagues' figures: managers only
+        picked = None
+    found, refused = services.selected_cases(user, ids)
+    return render(
+        request,
+        "cases/bulk_assign.html",
+        {
+            "form": form,
+            "picked": picked,
+            "cases": list(found.values()),
+            "refused": refused,
+            "back": back,
         },
     )
 

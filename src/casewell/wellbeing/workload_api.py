@@ -6,12 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 
-from casewell.api_common import ApiError, caller
+from casewell.api_common import ApiError, FieldErrors, caller
 from casewell.cases.services import get_case_for
 from casewell.wellbeing import workload as workload_figures
-from casewell.wellbeing.suggestions import suggest_assignees
+from casewell.wellbeing.suggestions import (
+    Suggestion,
+    suggest_assignees,
+    suggest_assignees_for_cases,
+)
 
 router = Router(tags=["wellbeing"])
 
@@ -35,6 +39,33 @@ class SuggestionOut(Schema):
     has_room: bool
     heavy_week: bool
     reasons: list[str]
+
+
+class SelectionIn(Schema):
+    cases: list[int] = Field(..., min_length=1, max_length=1000)
+
+
+class RefusedOut(Schema):
+    case: int | str
+    reason: str
+
+
+class SelectionSuggestionsOut(Schema):
+    cases: int
+    weight: float
+    heavy_cases: int
+    suggestions: list[SuggestionOut]
+    refused: list[RefusedOut]
+
+
+def _suggestion(s: Suggestion) -> dict[str, Any]:
+    return {
+        "user_id": s.user.pk,
+        "name": s.user.full_name,
+        "has_room": s.has_room,
+        "heavy_week": s.heavy_week,
+        "reasons": s.reasons,
+    }
 
 
 def _figures(row: workload_figures.PersonFigures) -> dict[str, Any]:
@@ -74,13 +105,21 @@ def team_workload(request: HttpRequest) -> Any:
 def assignment_suggestions(request: HttpRequest, case_id: int) -> Any:
     user = caller(request)
     case = get_case_for(user, case_id, channel="api")
-    return [
-        {
-            "user_id": s.user.pk,
-            "name": s.user.full_name,
-            "has_room": s.has_room,
-            "heavy_week": s.heavy_week,
-            "reasons": s.reasons,
-        }
-        for s in suggest_assignees(user, case)
-    ]
+    return [_suggestion(s) for s in suggest_assignees(user, case)]
+
+
+@router.get(
+    "/suggestions",
+    response={200: SelectionSuggestionsOut, 403: ApiError, 422: FieldErrors},
+    summary="Who could take all these cases together, best first (managers); assigns nothing",
+)
+def selection_suggestions(request: HttpRequest, selection: Query[SelectionIn]) -> Any:
+    """``?cases=1&cases=2``: as bulk assign, ids of cases the caller may not see are refused."""
+    picked = suggest_assignees_for_cases(caller(request), selection.cases)
+    return {
+        "cases": picked.cases,
+        "weight": picked.weight,
+        "heavy_cases": picked.heavy_cases,
+        "suggestions": [_suggestion(s) for s in picked.suggestions],
+        "refused": [{"case": pk, "reason": reason} for pk, reason in picked.refused],
+    }
