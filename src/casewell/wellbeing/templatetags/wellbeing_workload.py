@@ -2,7 +2,7 @@
 
 * ``{% case_workload_panel case %}``: a case's complexity and distress level, for its page.
 * ``{% assignment_suggestions case %}``: who could take the case, with reasons, for the
-  assign page (``case`` may be None on the bulk assign of a list).
+  assign page. (Bulk assign has its own form: ``cases/bulk/assign/``.)
 * ``{% break_nudge %}``: the signed-in person's break nudge, for the top of every page.
 * ``{% put_down_prompt %}``: near the end of their working day, the prompt to put it down.
 """
