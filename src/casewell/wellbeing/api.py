@@ -188,3 +188,8 @@ def score(request: HttpRequest, text: TextIn) -> dict[str, Any]:
 from casewell.wellbeing.workload_api import router as workload_router  # noqa: E402
 
 router.add_router("/workload", workload_router)
+
+# Supervision and the calendar link: /api/v1/wellbeing/supervision/..., /calendar-link
+from casewell.wellbeing.supervision_api import router as supervision_router  # noqa: E402
+
+router.add_router("", supervision_router)

@@ -29,6 +29,7 @@ from django.utils import timezone
 from casewell.offices.models import Office, Role, User
 from casewell.offices.permissions import get_for, is_manager
 from casewell.offices.tenancy import bind_office
+from casewell.wellbeing.meeting_times import clash_warning
 from casewell.wellbeing.models import (
     AgreedAction,
     SupervisionAttendee,
@@ -110,6 +111,27 @@ def _check_plan(user: User, plan: SessionPlan) -> tuple[User, list[User]]:
     return supervisor, supervisees
 
 
+def _in_office_time(office: Office, moment: datetime) -> datetime:
+    # A time given without a zone (through the API, say) is the office's local time.
+    if timezone.is_naive(moment):
+        return moment.replace(tzinfo=zoneinfo.ZoneInfo(office.time_zone))
+    return moment
+
+
+def book_supervision(user: User, plan: SessionPlan, *, book_anyway: bool = False
+                     ) -> list[SupervisionSession]:  # fmt: skip
+    """``schedule_supervision``, refusing a session that starts in one of the office's
+    no-meeting times unless ``book_anyway``: the booking page's warning, for callers that
+    cannot be shown one first (the API). Causes what ``schedule_supervision`` causes."""
+    if plan.starts_at is not None and not book_anyway:
+        start = _in_office_time(user.office, plan.starts_at)
+        warning = clash_warning(user.office, start, start + timedelta(minutes=plan.minutes))
+        if warning:
+            raise ValidationError({"starts_at": f"{warning} Choose another time, or book it "
+                                                "anyway."})  # fmt: skip
+    return schedule_supervision(user, plan)
+
+
 def schedule_supervision(user: User, plan: SessionPlan) -> list[SupervisionSession]:
     """Schedule a session, or a series every ``every_weeks`` weeks (``occurrences`` of them).
 
@@ -120,13 +142,14 @@ def schedule_supervision(user: User, plan: SessionPlan) -> list[SupervisionSessi
     with bind_office(user.office, actor=user), transaction.atomic():
         supervisor, supervisees = _check_plan(user, plan)
         assert plan.starts_at is not None
+        first = _in_office_time(user.office, plan.starts_at)
         series = None
         if plan.occurrences > 1:
             assert plan.every_weeks is not None
             series = SupervisionSeries.objects.create(
                 kind=plan.kind, every_weeks=plan.every_weeks, created_by=user
             )
-        starts = repeat_times(plan.starts_at, plan.every_weeks or 1, plan.occurrences,
+        starts = repeat_times(first, plan.every_weeks or 1, plan.occurrences,
                               user.office.time_zone)  # fmt: skip
         sessions = []
         for start in starts:
@@ -143,13 +166,14 @@ def schedule_supervision(user: User, plan: SessionPlan) -> list[SupervisionSessi
         return sessions
 
 
-def _may_run(user: User, session: SupervisionSession) -> bool:
+def may_run(user: User, session: SupervisionSession) -> bool:
+    """Whether the user runs the session: its supervisor, or a manager (attendance, cancel)."""
     return session.supervisor_id == user.pk or is_manager(user)
 
 
 def cancel_session(user: User, session: SupervisionSession) -> SupervisionSession:
     """Cancel a session. Requires its supervisor or a manager. Causes an audit entry."""
-    if not _may_run(user, session):
+    if not may_run(user, session):
         raise PermissionDenied("Only the supervisor or a manager can cancel a session.")
     with bind_office(user.office, actor=user), transaction.atomic():
         if session.cancelled_at is None:
@@ -161,10 +185,10 @@ def cancel_session(user: User, session: SupervisionSession) -> SupervisionSessio
 def record_attendance(user: User, session: SupervisionSession, attended_ids: Iterable[int]) -> None:
     """Who came: the ones named attended, the session's other supervisees did not.
 
-    Requires the supervisor or a manager, and a session that has started and was not
-    cancelled. Causes audit entries.
+    Requires the supervisor or a manager, a session that has started and was not
+    cancelled, and only people invited to it. Causes audit entries.
     """
-    if not _may_run(user, session):
+    if not may_run(user, session):
         raise PermissionDenied("Only the supervisor or a manager records attendance.")
     if session.cancelled_at is not None:
         raise ValidationError("This session was cancelled")
@@ -172,7 +196,10 @@ def record_attendance(user: User, session: SupervisionSession, attended_ids: Ite
         raise ValidationError("Attendance is recorded once the session has started")
     came = {int(pk) for pk in attended_ids}
     with bind_office(user.office, actor=user), transaction.atomic():
-        for row in SupervisionAttendee.objects.filter(session=session):
+        rows = list(SupervisionAttendee.objects.filter(session=session))
+        if came - {row.user_id for row in rows}:
+            raise ValidationError({"attended": "Choose people invited to this session"})
+        for row in rows:
             attended = row.user_id in came
             if row.attended != attended:
                 row.attended = attended
@@ -192,7 +219,7 @@ def get_session_for(user: User, supervisionsession_id: Any) -> SupervisionSessio
     """A session the user holds or attends, or any session for a manager; else 404."""
     with bind_office(user.office, actor=user):
         session = get_for(user, SupervisionSession, supervisionsession_id)
-        if not (_may_run(user, session) or session.attendees.filter(user=user).exists()):
+        if not (may_run(user, session) or session.attendees.filter(user=user).exists()):
             raise Http404("No supervision session found.")
         return session
 
@@ -223,6 +250,11 @@ def write_record(
     not); a supervisee invited to the session; some text. Causes the record and any new
     agreed actions; the audit trail notes the change without the words.
     """
+    with bind_office(user.office, actor=user):
+        # Someone who could write no record at this session is refused before their input
+        # is looked at, as the session page refuses them.
+        if user.pk != session.supervisor_id and not session.attendees.filter(user=user).exists():
+            raise PermissionDenied("Only the supervisee and the supervisor write records.")
     text = text.strip()
     if not text:
         raise ValidationError({"text": "Write what was discussed"})
