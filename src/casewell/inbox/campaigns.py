@@ -282,19 +282,17 @@ def _brought_up_to_date(
     if recent is None:
         recent = _recent[key] = _Recent()
     recent.drop_older_than(cutoff)
-    if batch is not None and recent.batch is batch:
-        recent.forget(message.pk)
-        recent.add(message.pk, (message.from_address or "").lower(), sketch, message.created_at)
-        return recent
-    recent.batch = batch
-    # Re-read a little behind the newest: other workers commit out of order.
-    after = max(recent.newest[0] - OVERLAP, 0) if recent.newest else 0
-    present = queries.recent_message_ids(office_id, after_pk=after, since=cutoff)
-    if recent.newest is not None and recent.newest[0] not in present:
-        # The newest message we read is gone (rolled back, deleted): what we remember
-        # is of a past that did not happen. Start again.
-        recent = _recent[key] = _Recent()
-        present = queries.recent_message_ids(office_id, after_pk=0, since=cutoff)
+    present: list[int] = []
+    if batch is None or recent.batch is not batch:
+        # Re-read a little behind the newest: other workers commit out of order.
+        after = max(recent.newest[0] - OVERLAP, 0) if recent.newest else 0
+        present = queries.recent_message_ids(office_id, after_pk=after, since=cutoff)
+        if recent.newest is not None and recent.newest[0] not in present:
+            # The newest message we read is gone (rolled back, deleted): what we remember
+            # is of a past that did not happen. Start again.
+            recent = _recent[key] = _Recent()
+            present = queries.recent_message_ids(office_id, after_pk=0, since=cutoff)
+        recent.batch = batch
     # This message was just read; its words are in hand (and replace any stale memory).
     recent.forget(message.pk)
     recent.add(message.pk, (message.from_address or "").lower(), sketch, message.created_at)

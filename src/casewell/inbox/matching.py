@@ -199,9 +199,8 @@ def person_to_link(
     if not sender:
         return None
     if people_by_address is None:
-        found = queries.people_with_address(message.office_id, sender)
-    else:
-        found = people_by_address.get(sender, [])
+        people_by_address = queries.people_with_addresses(message.office_id, [sender])
+    found = people_by_address.get(sender, [])
     if any(merged_into for _, merged_into in found):
         # Rare: follow merged people to the ones kept, the slow way.
         people = people_with_email(message)

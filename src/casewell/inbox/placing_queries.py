@@ -169,21 +169,11 @@ def earlier_on_cases(
     ]
 
 
-def people_with_address(office_id: int, address: str) -> list[tuple[int, int | None]]:
-    """(person id, merged into) of people whose main or other e-mail address is ``address``."""
-    return _rows(
-        "SELECT id, merged_into_id FROM {person} WHERE office_id = %s AND email = %s "
-        "UNION SELECT p.id, p.merged_into_id FROM {person_email} e JOIN {person} p "
-        "ON p.id = e.person_id WHERE e.office_id = %s AND e.address = %s ORDER BY 1",
-        [office_id, address, office_id, address],
-    )
-
-
 def people_with_addresses(
     office_id: int, addresses: Sequence[str]
 ) -> dict[str, list[tuple[int, int | None]]]:
-    """``people_with_address`` for many addresses at once: address -> (person id, merged
-    into) of the people it is the main or other e-mail address of."""
+    """Address -> (person id, merged into) of the people whose main or other e-mail address
+    it is, for each of ``addresses`` that is anyone's."""
     found: dict[str, list[tuple[int, int | None]]] = {}
     if not addresses:
         return found

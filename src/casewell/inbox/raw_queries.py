@@ -183,19 +183,7 @@ def mark_parsed(raw_message: RawMessage, when: datetime) -> None:
     raw_message.state = RawState.PARSED
     raw_message.quarantine_reason = ""
     raw_message.parsed_at = when
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _sql(
-                "UPDATE {raw} SET state = %s, quarantine_reason = '', parsed_at = %s "
-                "WHERE id = %s AND office_id = %s"
-            ),
-            [
-                RawState.PARSED,
-                connection.ops.adapt_datetimefield_value(when),
-                raw_message.pk,
-                raw_message.office_id,
-            ],
-        )
+    mark_parsed_many(raw_message.office_id, [raw_message.pk], when)
 
 
 def mark_parsed_many(office_id: int, ids: list[int], when: datetime) -> None:
