@@ -41,9 +41,11 @@ def kept_before(office_id: int, digest: str) -> bool:
 def insert_raw_message(
     office_id: int, *, digest: str, size: int, door: str, source: str, storage_name: str,
     content_type: str, received_at: datetime,
-) -> RawMessage:  # fmt: skip
+) -> RawMessage | None:  # fmt: skip
     """Insert the raw message and its stored file's row (not audited: the raw message is
-    itself the record of what arrived); the new RawMessage, waiting to be read."""
+    itself the record of what arrived); the new RawMessage, waiting to be read, or None
+    if the office has these bytes already (kept at the same moment by another door:
+    nothing is then left inserted)."""
     when = connection.ops.adapt_datetimefield_value(received_at)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -55,23 +57,29 @@ def insert_raw_message(
             [office_id, content_type, size, digest, storage_name, when],
         )
         stored_file_id = cursor.fetchone()[0]
+        # ON CONFLICT rather than catching the unique constraint's error: that would need
+        # a savepoint, a round trip more for every message on PostgreSQL.
         cursor.execute(
             _sql(
                 "INSERT INTO {raw} (office_id, sha256, size, door, source, received_at, "
                 "stored_file_id, state, quarantine_reason, attempts, parsed_at, "
                 "duplicate_of_id, reading_job) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, '', 0, NULL, NULL, '') RETURNING id"
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, '', 0, NULL, NULL, '') "
+                "ON CONFLICT DO NOTHING RETURNING id"
             ),
             [office_id, digest, size, door, source, when, stored_file_id, RawState.STORED],
         )
-        raw_message_id = cursor.fetchone()[0]
+        inserted = cursor.fetchone()
+        if inserted is None:
+            cursor.execute(_sql("DELETE FROM {file} WHERE id = %s"), [stored_file_id])
+            return None
     stored_file = StoredFile(
         pk=stored_file_id, office_id=office_id, original_name="message.eml",
         content_type=content_type, size=size, sha256=digest, storage_name=storage_name,
         uploaded_at=received_at,
     )  # fmt: skip
     return RawMessage(
-        pk=raw_message_id, office_id=office_id, sha256=digest, size=size, door=door,
+        pk=inserted[0], office_id=office_id, sha256=digest, size=size, door=door,
         source=source, received_at=received_at, stored_file=stored_file, state=RawState.STORED,
     )  # fmt: skip
 

@@ -128,7 +128,8 @@ def keep_raw(
     if door not in Door.values:
         raise ValueError(f"Unknown door {door!r}: one of {', '.join(Door.values)}.")
     digest = hashlib.sha256(raw).hexdigest()
-    with bind_office(office):
+    # One transaction, no savepoint: on PostgreSQL bind_office has opened it already.
+    with bind_office(office), transaction.atomic(savepoint=False):
         if kept_before(office.pk, digest):
             existing = RawMessage.objects.filter(sha256=digest).first()
             if existing is not None:
@@ -139,20 +140,16 @@ def keep_raw(
         # which the files sweep removes, never a row without its bytes.
         write_encrypted(path, _key(office.pk), storage_name, [raw])
         try:
-            with transaction.atomic():
-                message = insert_raw_message(
-                    office.pk, digest=digest, size=len(raw), door=door, source=source[:2000],
-                    storage_name=storage_name, content_type=RAW_CONTENT_TYPE,
-                    received_at=timezone.now(),
-                )  # fmt: skip
-                wake_reader(office.pk)
-        except IntegrityError:
-            # The same bytes were kept at the same moment by another door or thread.
-            path.unlink(missing_ok=True)
-            existing = RawMessage.objects.filter(sha256=digest).first()
-            if existing is None:
-                raise
-            return existing, False
+            message = insert_raw_message(
+                office.pk, digest=digest, size=len(raw), door=door, source=source[:2000],
+                storage_name=storage_name, content_type=RAW_CONTENT_TYPE,
+                received_at=timezone.now(),
+            )  # fmt: skip
+            if message is None:
+                # The same bytes were kept at the same moment by another door or thread.
+                path.unlink(missing_ok=True)
+                return RawMessage.objects.get(sha256=digest), False
+            wake_reader(office.pk)
         except BaseException:
             path.unlink(missing_ok=True)
             raise
@@ -307,7 +304,9 @@ def _keep_many(
         _mark_duplicate(raw_message, original_id, now)
     batch = placing.batch_for(office_id, [message for _, _, message in new])
     for _, _, message in new:
-        _place(message, batch)
+        # No savepoint each (two round trips a message on PostgreSQL): a message that
+        # cannot be placed fails the batch, whose messages are then kept one at a time.
+        placing.place(message, batch)
         kept.append(message)
     return Counter(parsed=len(new), duplicate=len(copies))
 
@@ -474,14 +473,14 @@ def _keep_attachment(message: Message, position: int, attachment: parsing.Parsed
     )
 
 
-def _place(message: Message, batch: placing.Batch | None = None) -> None:
+def _place(message: Message) -> None:
     """Thread, match, suggest and group the new message (``casewell.inbox.placing``).
 
     A failure to place never loses the message: it stays in triage, with a note.
     """
     try:
         with transaction.atomic():
-            placing.place(message, batch)
+            placing.place(message)
     except Exception as problem:  # noqa: BLE001 - the message is kept; a person places it
         logger.exception("Placing message %s failed", message.pk)
         message.parse_notes = [

@@ -56,18 +56,48 @@ def _read_database_setting(name: str) -> str:
         return cursor.fetchone()[0]
 
 
+# The settings held by the blocks this code is inside, each with the transaction (or
+# savepoint) that holds it: work bound to an office calls code that binds the same
+# office again (for every file kept, say), and that need not cost a database round trip.
+_held: ContextVar[dict[str, tuple[str, transaction.Atomic]] | None] = ContextVar(
+    "casewell_database_settings", default=None
+)
+
+
+def _held_value(name: str) -> str | None:
+    """The setting's value as an enclosing block set it, if that block's transaction is
+    still the connection's (None: not known without asking the database)."""
+    value, holder = (_held.get() or {}).get(name, (None, None))
+    if holder is not None and any(block is holder for block in connection.atomic_blocks):
+        return value
+    return None
+
+
 @contextmanager
 def _database_setting(name: str, value: str) -> Iterator[None]:
     """Hold a transaction-local setting on PostgreSQL; nothing on SQLite."""
     if connection.vendor != "postgresql":
         yield
         return
-    with transaction.atomic():
-        previous = _read_database_setting(name)
-        _set_database_setting(name, value)
+    previous = _held_value(name)
+    if previous == value:
         yield
-        # Only reached without an exception: a failed block rolls the setting back itself.
-        _set_database_setting(name, previous)
+        return
+    outermost = not connection.in_atomic_block
+    holder = transaction.atomic()
+    with holder:
+        if previous is None and not outermost:
+            previous = _read_database_setting(name)
+        _set_database_setting(name, value)
+        token = _held.set((_held.get() or {}) | {name: (value, holder)})
+        try:
+            yield
+        finally:
+            _held.reset(token)
+        # Only reached without an exception: a failed block rolls the setting back itself,
+        # and the outermost block's transaction ends here, taking the setting with it.
+        if not outermost:
+            _set_database_setting(name, previous or "")
 
 
 @contextmanager

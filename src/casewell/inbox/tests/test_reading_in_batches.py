@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from casewell.inbox import services
+from casewell.inbox import placing, services
 from casewell.inbox.campaigns import forget_recent
 from casewell.inbox.models import Message, RawMessage, RawState
 from casewell.inbox.tasks import read_waiting_mail
@@ -103,6 +103,34 @@ def test_a_batch_that_cannot_be_kept_together_is_kept_one_message_at_a_time(cast
     with bind_office(cast.north):
         assert Message.objects.count() == 3
         assert AuditEntry.objects.filter(subject_type="inbox.Message").count() == 3
+
+
+def test_a_message_that_cannot_be_placed_stays_in_triage_and_its_batch_is_read(
+    cast, monkeypatch
+):
+    for raw in _letters(3):
+        services.receive_raw(cast.north, raw, door="smtp")
+    placed: list[str] = []
+    place = placing.place
+
+    def place_all_but_letter_1(message, batch=None):
+        if message.subject == "Letter 1":
+            raise RuntimeError("the threading look-up failed")
+        place(message, batch)
+        placed.append(message.subject)
+
+    monkeypatch.setattr(placing, "place", place_all_but_letter_1)
+    (job,) = run_queued_tasks()
+    assert job.return_value == {"parsed": 3}
+    with bind_office(cast.north):
+        notes = dict(Message.objects.values_list("subject", "parse_notes"))
+        assert Message.objects.filter(case__isnull=True).count() == 3
+    assert notes["Letter 1"] == [
+        "Could not be placed automatically: RuntimeError: the threading look-up failed"
+    ]
+    assert notes["Letter 0"] == notes["Letter 2"] == []
+    # The batch got as far as Letter 1, then each was kept and placed on its own.
+    assert placed == ["Letter 0", "Letter 0", "Letter 2"]
 
 
 def test_a_message_unreadable_in_a_batch_is_quarantined_and_the_rest_read(cast):

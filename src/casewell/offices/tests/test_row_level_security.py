@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from django.apps import apps
 from django.db import ProgrammingError, connection, models
+from django.test.utils import CaptureQueriesContext
 
 from casewell.offices.models import TenantModel
 from casewell.offices.tenancy import across_all_offices, bind_office
@@ -165,3 +166,43 @@ def test_writing_a_row_for_north_while_bound_to_south_is_refused(cast, north_row
         # bulk_create skips TenantModel.save's own check: only the database stands in the way.
         with pytest.raises(ProgrammingError, match="row-level security"), bind_office(cast.south):
             model.all_offices.bulk_create([copy])
+
+
+def _office_setting() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(current_setting('casewell.office_id', true), '')")
+        return cursor.fetchone()[0]
+
+
+@postgres_only
+@pytest.mark.postgres_only
+def test_binding_inside_a_binding_keeps_each_office_behind_its_wall(cast, north_rows):
+    some_model, north_ids = next(iter(north_rows.items()))
+    with bind_office(cast.north):
+        with CaptureQueriesContext(connection) as asked, bind_office(cast.north):
+            assert _office_setting() == str(cast.north.pk)
+        # The same office again costs no round trip beyond the check just made.
+        assert len(asked.captured_queries) == 1
+        with bind_office(cast.south):
+            assert _office_setting() == str(cast.south.pk)
+            assert not set(some_model.all_offices.values_list("pk", flat=True)) & north_ids
+            with bind_office(cast.north):
+                assert _office_setting() == str(cast.north.pk)
+            assert _office_setting() == str(cast.south.pk)
+        assert _office_setting() == str(cast.north.pk)
+        with pytest.raises(RuntimeError), bind_office(cast.south):
+            raise RuntimeError("a failed block")
+        assert _office_setting() == str(cast.north.pk)
+        assert set(some_model.all_offices.values_list("pk", flat=True)) >= north_ids
+    assert _office_setting() == ""
+
+
+@postgres_only
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_binding_that_opens_the_transaction_leaves_no_office_behind_it():
+    assert not connection.in_atomic_block
+    with bind_office(123456):
+        assert _office_setting() == "123456"
+    assert not connection.in_atomic_block
+    assert _office_setting() == ""
