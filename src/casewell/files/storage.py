@@ -70,14 +70,20 @@ def _rechunk(pieces: Iterable[bytes]) -> Iterator[bytes]:
 
 
 def write_encrypted(path: Path, key: bytes, storage_name: str, pieces: Iterable[bytes]) -> None:
-    """Encrypt ``pieces`` into ``path``: written under a temporary name, then moved into place."""
+    """Encrypt ``pieces`` into ``path``, a new file, and flush it to disk.
+
+    Written in place, not moved there: the rows that name a file are inserted only
+    after this returns, so no one reads it half-written (one left so by a crash is an
+    orphan, swept by ``remove_orphaned_files``), and the file's own fsync then also
+    makes its name durable (on ext4, which commits the directory entry with it).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     aead = AESGCM(key)
     prefix = secrets.token_bytes(PREFIX_SIZE)
     associated = _associated_data(storage_name)
-    partial = path.with_name(path.name + ".partial")
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        with open(partial, "wb") as out:
+        with open(descriptor, "wb") as out:
             out.write(MAGIC + prefix)
             chunks = _rechunk(pieces)
             current = next(chunks, b"")
@@ -89,10 +95,8 @@ def write_encrypted(path: Path, key: bytes, storage_name: str, pieces: Iterable[
             out.write(aead.encrypt(_nonce(prefix, index, True), current, associated))
             out.flush()
             os.fsync(out.fileno())
-        partial.chmod(0o600)
-        os.replace(partial, path)
     except BaseException:
-        partial.unlink(missing_ok=True)
+        path.unlink(missing_ok=True)
         raise
 
 

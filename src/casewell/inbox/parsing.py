@@ -34,7 +34,7 @@ from html.parser import HTMLParser
 
 from django.conf import settings
 
-from casewell.inbox import decoding, summaries, tnef
+from casewell.inbox import decoding, plain_headers, summaries, tnef
 
 
 class Unreadable(Exception):
@@ -212,6 +212,12 @@ def header(message: Message, name: str) -> str:
 
 
 def _address_pairs(message: Message, name: str) -> list[tuple[str, str]]:
+    source = _source(message, name)
+    if source is None:
+        return []
+    plain = plain_headers.mailboxes(_LINE_BREAKS.sub("", source))
+    if plain is not None:
+        return plain
     try:
         value = modern_header(message, name)
         if value is None:
@@ -348,26 +354,43 @@ def _info(part: Message) -> _PartInfo:
     cached = getattr(part, "_casewell_info", None)
     if cached is not None:
         return cached
-    try:
-        declared = modern_header(part, "content-type")
-        if declared is None:
-            content_type = part.get_default_type()
-        else:
-            content_type = str(declared).split(";", 1)[0].strip().lower()
-            if content_type.count("/") != 1:
-                content_type = "text/plain"
-        params = _params(declared)
-    except Exception:  # noqa: BLE001 - a malformed header: read the part as bytes
-        content_type, params = "application/octet-stream", {}
-    try:
-        placed = modern_header(part, "content-disposition")
-        disposition = str(placed or "").split(";", 1)[0].strip().lower()
-        disposition_params = _params(placed)
-    except Exception:  # noqa: BLE001
-        disposition, disposition_params = "", {}
+    content_type, params = _declared_type(part)
+    disposition, disposition_params = _declared_disposition(part)
     info = _PartInfo(content_type, disposition, params, disposition_params)
     part._casewell_info = info  # type: ignore[attr-defined]
     return info
+
+
+def _plainly(part: Message, name: str) -> tuple[str, dict[str, str]] | None:
+    source = _source(part, name)
+    return None if source is None else plain_headers.parameterised(_LINE_BREAKS.sub("", source))
+
+
+def _declared_type(part: Message) -> tuple[str, dict[str, str]]:
+    plain = _plainly(part, "content-type")
+    if plain is not None and "/" in plain[0]:
+        return plain
+    try:
+        declared = modern_header(part, "content-type")
+        if declared is None:
+            return part.get_default_type(), {}
+        content_type = str(declared).split(";", 1)[0].strip().lower()
+        if content_type.count("/") != 1:
+            content_type = "text/plain"
+        return content_type, _params(declared)
+    except Exception:  # noqa: BLE001 - a malformed header: read the part as bytes
+        return "application/octet-stream", {}
+
+
+def _declared_disposition(part: Message) -> tuple[str, dict[str, str]]:
+    plain = _plainly(part, "content-disposition")
+    if plain is not None and "/" not in plain[0]:
+        return plain
+    try:
+        placed = modern_header(part, "content-disposition")
+        return str(placed or "").split(";", 1)[0].strip().lower(), _params(placed)
+    except Exception:  # noqa: BLE001
+        return "", {}
 
 
 def _filename(part: Message, index: int, content_type: str) -> str:

@@ -53,6 +53,8 @@ def test_the_file_on_disk_is_encrypted_and_named_at_random(cast, data_folder):
     assert "Housing" not in stored.storage_name and not stored.storage_name.endswith(".pdf")
     raw = on_disk.read_bytes()
     assert b"%PDF" not in raw and b"Catalog" not in raw
+    # Readable by Casewell's own user only, from the moment it is made.
+    assert on_disk.stat().st_mode & 0o777 == 0o600
 
 
 def test_storing_a_file_is_in_the_audit_trail(cast):
@@ -198,7 +200,8 @@ def test_a_file_that_does_not_say_its_size_is_stopped_at_the_limit_while_streami
     with pytest.raises(ValidationError) as caught:
         services.store_file(cast.north, unsized, uploaded_by=cast.ada)
     assert "larger than 1 MB" in caught.value.message_dict["file"][0]
-    assert not any((data_folder / "files").rglob("*.*")), "the partial file is cleaned up"
+    written = [path for path in (data_folder / "files").rglob("*") if path.is_file()]
+    assert not written, "the partly written file is removed"
 
 
 def test_a_path_in_the_uploaded_name_is_dropped(cast):
