@@ -20,6 +20,7 @@ import re._constants as _c  # the parsed form of a pattern, to list how it can s
 import re._parser as _parser
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from casewell.wellbeing.distress.lexicon import ALWAYS, CATEGORIES, LEXICON
@@ -97,10 +98,17 @@ class Lexicon:
                 self.short_keys.add(len(start))
             self.index.setdefault(start, []).append(rule)
 
+    @cached_property
+    def _promising_starts(self) -> re.Pattern[str]:
+        """Word starts where some phrase's first letters are: found by one C-speed scan,
+        so the loop below runs for those few words, not for every word."""
+        keys = "|".join(re.escape(key) for key in sorted(self.index, key=len, reverse=True))
+        return re.compile(f"{WORD_BEGINS}(?={keys or '(?!)'})")
+
     def matches(self, text: str) -> Iterator[tuple[_Rule, re.Match[str]]]:
         index = self.index
         short = sorted(self.short_keys)
-        for word in WORD_START.finditer(text):
+        for word in self._promising_starts.finditer(text):
             at = word.start()
             candidates = index.get(text[at : at + PREFIX], ())
             for length in short:
@@ -115,7 +123,7 @@ class Lexicon:
 
 
 PREFIX = 3
-WORD_START = re.compile(r"(?<![\w-])\w")
+WORD_BEGINS = r"(?<![\w-])(?=\w)"
 _MAX_STARTS = 400
 
 

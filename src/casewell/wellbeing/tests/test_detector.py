@@ -3,9 +3,14 @@ always-flagged plans and threats, and an office's own phrases."""
 
 from __future__ import annotations
 
+import csv
+import re
+from pathlib import Path
+
 import pytest
 
 from casewell.wellbeing.distress import CATEGORIES, assess, office_lexicon
+from casewell.wellbeing.distress.detector import CURATED, PREFIX, Lexicon
 
 
 @pytest.mark.parametrize(
@@ -162,3 +167,40 @@ def test_every_category_has_a_label():
 def test_empty_text_is_nothing():
     assert assess("").severity == 0
     assert assess(None).categories == []
+
+
+DISTRESS_CORPUS = Path("/work/shared/corpora/distress")
+
+
+@pytest.mark.skipif(not DISTRESS_CORPUS.is_dir(), reason="the shared distress corpus is absent")
+def test_scanning_only_promising_word_starts_finds_what_trying_every_word_finds():
+    def every_word(lexicon: Lexicon, text: str) -> list[tuple[str, int]]:
+        found = []
+        for word in re.finditer(r"(?<![\w-])\w", text):
+            at = word.start()
+            candidates = [
+                *lexicon.index.get(text[at : at + PREFIX], ()),
+                *(rule for length in sorted(lexicon.short_keys)
+                  for rule in lexicon.index.get(text[at : at + length], ())),
+            ]  # fmt: skip
+            found += [
+                (rule.category, hit.start())
+                for rule in candidates
+                if (hit := rule.expression.match(text, at))
+            ]
+        return found
+
+    texts = []
+    for path in sorted(DISTRESS_CORPUS.glob("*.csv")):
+        with path.open(newline="", encoding="utf-8") as source:
+            texts += [" ".join(row[1:] + row[:1]).lower() for row in csv.reader(source)]
+    flagged = 0
+    for text in texts:
+        promising = [
+            (rule.category, hit.start())
+            for rule, hit in CURATED.matches(text)
+            if rule not in CURATED.unindexed
+        ]
+        assert promising == every_word(CURATED, text), text
+        flagged += bool(promising)
+    assert flagged > 100  # not vacuous: the corpus is full of such phrases
