@@ -102,15 +102,25 @@ class Lexicon:
     def _promising_starts(self) -> re.Pattern[str]:
         """Word starts where some phrase's first letters are: found by one C-speed scan,
         so the loop below runs for those few words, not for every word."""
-        keys = "|".join(re.escape(key) for key in sorted(self.index, key=len, reverse=True))
-        return re.compile(f"{WORD_BEGINS}(?={keys or '(?!)'})")
+        return re.compile(f"{WORD_BEGINS}(?={_alternatives(self.index) or '(?!)'})")
+
+    @cached_property
+    def _any_rule_of(self) -> dict[str, re.Pattern[str]]:
+        """By first letters, one expression matching where any of their phrases does: one
+        try rules out a common word ("the") that a dozen phrases begin with."""
+        return {
+            key: re.compile("|".join(f"(?:{rule.expression.pattern})" for rule in rules))
+            for key, rules in self.index.items()
+        }
 
     def matches(self, text: str) -> Iterator[tuple[_Rule, re.Match[str]]]:
-        index = self.index
+        index, any_rule_of = self.index, self._any_rule_of
         short = sorted(self.short_keys)
         for word in self._promising_starts.finditer(text):
             at = word.start()
-            candidates = index.get(text[at : at + PREFIX], ())
+            key = text[at : at + PREFIX]
+            either = any_rule_of.get(key)
+            candidates = index[key] if either is not None and either.match(text, at) else ()
             for length in short:
                 candidates = [*candidates, *index.get(text[at : at + length], ())]
             for rule in candidates:
@@ -120,6 +130,25 @@ class Lexicon:
         for rule in self.unindexed:
             for found in rule.expression.finditer(text):
                 yield rule, found
+
+
+def _alternatives(keys: Iterable[str]) -> str:
+    """A pattern matching any of ``keys``, as a tree by their letters: each letter tried
+    once, not once for every key it begins (the regular-expression engine does not)."""
+    by_first: dict[str, list[str]] = {}
+    ends = False
+    for key in keys:
+        if key:
+            by_first.setdefault(key[0], []).append(key[1:])
+        else:
+            ends = True
+    branches = [
+        re.escape(first) + (f"(?:{rest})" if (rest := _alternatives(tails)) else "")
+        for first, tails in sorted(by_first.items())
+    ]
+    if ends and branches:
+        return f"(?:{'|'.join(branches)})?"
+    return "|".join(branches)
 
 
 PREFIX = 3
