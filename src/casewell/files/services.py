@@ -36,6 +36,7 @@ from casewell.files.storage import (
     read_decrypted,
     write_encrypted,
 )
+from casewell.offices.audit import created_in_bulk
 from casewell.offices.models import Office, User
 from casewell.offices.tenancy import (
     across_all_offices,
@@ -53,6 +54,7 @@ __all__ = [
     "read_bytes",
     "remove_orphaned_files",
     "store_file",
+    "store_files",
 ]
 
 logger = logging.getLogger(__name__)
@@ -109,6 +111,44 @@ def store_file(office: Office, uploaded_file: Upload, *, uploaded_by: User | Non
     decided the uploader may add a file where it is going. Causes the encrypted
     file under the data folder and the StoredFile row (audited).
     """
+    stored = _written(office, uploaded_file, office_key(office), uploaded_by=uploaded_by)
+    try:
+        with bind_office(office, actor=uploaded_by or current_actor()), transaction.atomic():
+            stored.save()
+            return stored
+    except BaseException:
+        path_for(office.pk, stored.storage_name).unlink(missing_ok=True)
+        raise
+
+
+def store_files(office: Office, uploads: list[Upload]) -> list[StoredFile | ValidationError]:
+    """``store_file`` for many files at once, kept by the system (attachments of mail read
+    in bulk): the office's key read once, the rows inserted (and audited) together.
+
+    Requires the office bound. Returns, in the uploads' order, each StoredFile or the
+    ValidationError that refused it.
+    """
+    key = office_key(office)
+    kept: list[StoredFile | ValidationError] = []
+    try:
+        for upload in uploads:
+            try:
+                kept.append(_written(office, upload, key, uploaded_by=None))
+            except ValidationError as refusal:
+                kept.append(refusal)
+        created_in_bulk(StoredFile, [stored for stored in kept if isinstance(stored, StoredFile)])
+    except BaseException:
+        for stored in kept:
+            if isinstance(stored, StoredFile):
+                path_for(office.pk, stored.storage_name).unlink(missing_ok=True)
+        raise
+    return kept
+
+
+def _written(
+    office: Office, uploaded_file: Upload, key: bytes, *, uploaded_by: User | None
+) -> StoredFile:
+    """The upload checked and written encrypted: its StoredFile, not yet saved."""
     bound = current_office_id()
     if bound is not None and bound != office.pk:
         raise PermissionError(
@@ -136,12 +176,11 @@ def store_file(office: Office, uploaded_file: Upload, *, uploaded_by: User | Non
     uploaded_file.seek(0)
 
     storage_name = new_storage_name()
-    path = path_for(office.pk, storage_name)
     measure = _Measure(max_upload_bytes())
     try:
         write_encrypted(
-            path,
-            office_key(office),
+            path_for(office.pk, storage_name),
+            key,
             storage_name,
             measure.through(uploaded_file.chunks(CHUNK_SIZE)),
         )
@@ -152,20 +191,15 @@ def store_file(office: Office, uploaded_file: Upload, *, uploaded_by: User | Non
                 "uploaded. Send a smaller copy, or split it into parts."
             }
         ) from None
-    try:
-        with bind_office(office, actor=uploaded_by or current_actor()), transaction.atomic():
-            return StoredFile.objects.create(
-                office=office,
-                original_name=name,
-                content_type=kind.content_type,
-                size=measure.size,
-                sha256=measure.digest.hexdigest(),
-                storage_name=storage_name,
-                uploaded_by=uploaded_by,
-            )
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
+    return StoredFile(
+        office=office,
+        original_name=name,
+        content_type=kind.content_type,
+        size=measure.size,
+        sha256=measure.digest.hexdigest(),
+        storage_name=storage_name,
+        uploaded_by=uploaded_by,
+    )
 
 
 def file_chunks(stored_file: StoredFile) -> Iterator[bytes]:

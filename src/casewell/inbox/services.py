@@ -24,8 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from casewell.files.keys import office_key
-from casewell.files.models import StoredFile
-from casewell.files.services import TamperedFile, store_file
+from casewell.files.services import TamperedFile, store_files
 from casewell.files.storage import (
     new_storage_name,
     path_for,
@@ -294,9 +293,7 @@ def _keep_many(
             originals[key] = message
     created_in_bulk(Message, [message for _, _, message in new])
     now = timezone.now()
-    for _, parsed, message in new:
-        for position, attachment in enumerate(parsed.attachments):
-            _keep_attachment(message, position, attachment)
+    _keep_attachments(office_id, [(message, parsed) for _, parsed, message in new])
     mark_parsed_many(office_id, [raw_message.pk for raw_message, _, _ in new], now)
     for raw_message, key in copies:
         original = originals[key]
@@ -392,8 +389,7 @@ def _keep_parsed(
         with transaction.atomic():
             message = _new_message(raw_message, parsed)
             message.save()
-            for position, attachment in enumerate(parsed.attachments):
-                _keep_attachment(message, position, attachment)
+            _keep_attachments(message.office_id, [(message, parsed)])
     except IntegrityError:
         # A Message with the same Message-ID and content is already here (read from a
         # copy that came by another door): the unique constraint says so, no query needed.
@@ -446,31 +442,42 @@ def _new_message(raw_message: RawMessage, parsed: parsing.ParsedMessage) -> Mess
     )
 
 
-def _keep_attachment(message: Message, position: int, attachment: parsing.ParsedAttachment) -> None:
-    stored: StoredFile | None = None
-    withheld = ""
-    if not attachment.data:
-        withheld = f"{attachment.filename} is empty."
-    else:
-        try:
-            stored = store_file(
-                message.office, ContentFile(attachment.data, name=attachment.filename),
-                uploaded_by=None,
+def _keep_attachments(
+    office_id: int, messages: list[tuple[Message, parsing.ParsedMessage]]
+) -> None:
+    """Keep the messages' attachments: the accepted kinds stored (together), the rest
+    recorded as withheld with the reason; every attachment's row inserted together."""
+    rows: list[MessageAttachment] = []
+    uploads: list[tuple[MessageAttachment, ContentFile]] = []
+    for message, parsed in messages:
+        for position, attachment in enumerate(parsed.attachments):
+            row = MessageAttachment(
+                office_id=office_id,
+                message=message,
+                filename=attachment.filename[:255],
+                content_type=attachment.content_type[:255],
+                size=len(attachment.data),
+                is_inline=attachment.is_inline,
+                content_id=attachment.content_id[:998],
+                position=position,
             )
-        except ValidationError as refusal:
-            withheld = " ".join(refusal.message_dict.get("file", [str(refusal)]))
-    MessageAttachment.objects.create(
-        office_id=message.office_id,
-        message=message,
-        stored_file=stored,
-        filename=attachment.filename[:255],
-        content_type=attachment.content_type[:255],
-        size=len(attachment.data),
-        is_inline=attachment.is_inline,
-        content_id=attachment.content_id[:998],
-        withheld_reason=withheld,
-        position=position,
-    )
+            rows.append(row)
+            if attachment.data:
+                uploads.append((row, ContentFile(attachment.data, name=attachment.filename)))
+            else:
+                row.withheld_reason = f"{attachment.filename} is empty."
+    if not rows:
+        return
+    if uploads:
+        office = Office.objects.get(pk=office_id)
+        for (row, _), stored in zip(
+            uploads, store_files(office, [upload for _, upload in uploads]), strict=True
+        ):
+            if isinstance(stored, ValidationError):
+                row.withheld_reason = " ".join(stored.message_dict.get("file", [str(stored)]))
+            else:
+                row.stored_file = stored
+    created_in_bulk(MessageAttachment, rows)
 
 
 def _place(message: Message) -> None:
