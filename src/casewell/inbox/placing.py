@@ -49,6 +49,7 @@ class Batch:
 
     office: queries.OfficeFacts
     people_by_address: dict[str, list[tuple[int, int | None]]]
+    on_cases: threads.OnCasesBySubject
 
 
 def batch_for(office_id: int, messages: list[Message]) -> Batch:
@@ -57,6 +58,7 @@ def batch_for(office_id: int, messages: list[Message]) -> Batch:
     return Batch(
         office=queries.office_facts(office_id),
         people_by_address=queries.people_with_addresses(office_id, sorted(senders - {""})),
+        on_cases=threads.OnCasesBySubject(office_id, messages),
     )
 
 
@@ -78,7 +80,9 @@ def place(message: Message, batch: Batch | None = None) -> None:
         if message.kind in bounces.REPORT_KINDS:  # mail we sent, come back: onto its case
             changed += bounces.link_bounce(message)
         if message.case_id is None:
-            thread = threads.find_thread(message, office.reference_prefix)
+            thread = threads.find_thread(
+                message, office.reference_prefix, batch.on_cases if batch else None
+            )
             if thread.case_id is not None:
                 message.case_id = thread.case_id
                 changed.append("case")
@@ -114,6 +118,8 @@ def place(message: Message, batch: Batch | None = None) -> None:
             message.save(update_fields=changed)
             if "case" in changed:  # threaded onto a case: onto its timeline too
                 case_timeline.show_on_case_timeline(message, new_to_cases=True)
+        if batch is not None:
+            batch.on_cases.placed_on_case(message)
 
 
 def _taken_as_check_in(message: Message) -> bool:

@@ -55,6 +55,7 @@ from casewell.inbox.raw_queries import (
     raw_messages_to_read,
     started_and_left,
 )
+from casewell.inbox.subjects import subject_key
 from casewell.jobs.services import enqueue_unless_waiting, live_jobs
 from casewell.offices.audit import created_in_bulk, record_event
 from casewell.offices.models import Office, User
@@ -431,6 +432,8 @@ def _new_message(raw_message: RawMessage, parsed: parsing.ParsedMessage) -> Mess
         to=parsed.to,
         cc=parsed.cc,
         subject=parsed.subject,
+        # As Message.save sets it: a batch is inserted without calling save.
+        thread_subject=subject_key(parsed.subject),
         sent_at=parsed.sent_at,
         text_body=parsed.text_body,
         html_body=parsed.html_body,

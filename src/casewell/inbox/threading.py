@@ -123,10 +123,71 @@ def moment_of(message: Message) -> datetime:
     return message.created_at
 
 
-def find_thread(message: Message, prefix: str | None = None) -> Thread:
+class OnCasesBySubject:
+    """For a batch of new messages placed in turn: the messages on cases each may join by
+    sender and subject, read in one query for the whole batch, and the batch's own
+    messages added as they are placed onto cases. (Mail another worker commits meanwhile
+    is seen by the next batch, as if it had arrived after this one.)"""
+
+    def __init__(self, office_id: int, messages: list[Message]) -> None:
+        wanted = [
+            (message, sender, subject_key(message.subject))
+            for message in messages
+            if (sender := (message.from_address or "").strip().lower())
+            and normalise_subject(message.subject)
+        ]
+        self.rows: dict[str, list[queries.OnCase]] = {}
+        if not wanted:
+            return
+        moments = [moment_of(message) for message, _, _ in wanted]
+        for row in queries.on_cases_with_subjects(
+            office_id,
+            subject_keys=sorted({key for _, _, key in wanted}),
+            senders=sorted({sender for _, sender, _ in wanted}),
+            start=min(moments) - timedelta(days=window_days()),
+            end=max(moments),
+        ):
+            self.rows.setdefault(row.subject_key, []).append(row)
+
+    def placed_on_case(self, message: Message) -> None:
+        if message.case_id is None:
+            return
+        self.rows.setdefault(message.thread_subject, []).append(
+            queries.OnCase(
+                message.pk, message.thread_subject, message.subject, message.from_address,
+                message.cc, message.case_id, message.sent_at or message.created_at,
+            )
+        )  # fmt: skip
+
+    def earlier(
+        self, message: Message, sender: str, start: datetime, end: datetime
+    ) -> list[tuple[str, str, object, int]]:
+        """As ``placing_queries.earlier_on_cases`` gives them, but checking Cc exactly."""
+        found = sorted(
+            (
+                row
+                for row in self.rows.get(subject_key(message.subject), ())
+                if start <= row.moment <= end
+                and row.id != message.pk
+                and ((row.from_address or "").strip().lower() == sender
+                     or sender in addresses_in(row.cc))
+            ),
+            key=lambda row: (row.moment, row.id),
+            reverse=True,
+        )  # fmt: skip
+        return [
+            (row.subject, row.from_address, row.cc, row.case_id)
+            for row in found[:MAX_EARLIER_MESSAGES]
+        ]
+
+
+def find_thread(
+    message: Message, prefix: str | None = None, on_cases: OnCasesBySubject | None = None
+) -> Thread:
     """The case ``message`` belongs to and why, or ``NO_THREAD``. Reads only; changes nothing.
 
-    ``prefix`` is the office's case reference prefix (read when not given).
+    ``prefix`` is the office's case reference prefix (read when not given); ``on_cases``
+    when the message is one of a batch being placed.
     Requires the message's office to be bound (the parse job binds it).
     """
     if prefix is None:
@@ -137,7 +198,7 @@ def find_thread(message: Message, prefix: str | None = None) -> Thread:
     thread = _by_reply(message)
     if thread.case_id is not None:
         return thread
-    return _by_sender_and_subject(message)
+    return _by_sender_and_subject(message, on_cases)
 
 
 def _by_reference(message: Message, prefix: str) -> int | None:
@@ -165,23 +226,27 @@ def _by_reply(message: Message) -> Thread:
     return NO_THREAD
 
 
-def _by_sender_and_subject(message: Message) -> Thread:
+def _by_sender_and_subject(message: Message, on_cases: OnCasesBySubject | None = None) -> Thread:
     sender = (message.from_address or "").strip().lower()
     subject = normalise_subject(message.subject)
     if not sender or not subject:
         return NO_THREAD
     moment = moment_of(message)
-    # The database finds earlier messages by their stored subject key (indexed); each
-    # subject found is then normalised and compared whole, here.
-    earlier = queries.earlier_on_cases(
-        message.office_id,
-        sender=sender,
-        subject_key=subject_key(message.subject),
-        start=moment - timedelta(days=window_days()),
-        end=moment,
-        leaving_out=message.pk,
-        limit=MAX_EARLIER_MESSAGES,
-    )
+    start, end = moment - timedelta(days=window_days()), moment
+    if on_cases is not None:
+        earlier = on_cases.earlier(message, sender, start, end)
+    else:
+        # The database finds earlier messages by their stored subject key (indexed); each
+        # subject found is then normalised and compared whole, here.
+        earlier = queries.earlier_on_cases(
+            message.office_id,
+            sender=sender,
+            subject_key=subject_key(message.subject),
+            start=start,
+            end=end,
+            leaving_out=message.pk,
+            limit=MAX_EARLIER_MESSAGES,
+        )
     for earlier_subject, earlier_sender, earlier_cc, case_id in earlier:
         if normalise_subject(earlier_subject) != subject:
             continue

@@ -280,3 +280,42 @@ def test_the_reason_is_given_for_a_reference(cast):
     message = stored_message(cast.north, subject=f"[{case.reference}]")
     with bind_office(cast.north):
         assert find_thread(message).how == BY_REFERENCE
+
+
+def test_a_batch_threads_by_sender_and_subject_as_one_message_at_a_time_does(cast):
+    from casewell.inbox import placing
+
+    damp = a_case(cast.ada)
+    stored_message(
+        cast.north, subject="Damp in my flat", cc=["partner@example.net"], sent_at=days_ago(3),
+        case=damp,
+    )  # fmt: skip
+    stored_message(cast.north, subject="Bins", sent_at=days_ago(45), case=a_case(cast.ada))
+    noise = a_case(cast.ada, summary="Noise")
+    batch = [
+        stored_message(cast.north, subject="RE: damp in my  flat"),
+        stored_message(cast.north, subject="Re: Damp in my flat", sender="partner@example.net"),
+        stored_message(cast.north, subject="Re: Damp in my flat", sender="tner@example.net"),
+        stored_message(cast.north, subject="Bins"),  # that case's mail is past the window
+        stored_message(cast.north, subject=f"[{noise.reference}] Noise at night"),
+        # Joins the case the message before it in this same batch was put on.
+        stored_message(cast.north, subject="Noise at night"),
+        stored_message(cast.north, subject="Noise at night", sender="someone@example.org"),
+    ]
+    with bind_office(cast.north):
+        placing_batch = placing.batch_for(cast.north.pk, batch)
+        for message in batch:
+            placing.place(message, placing_batch)
+        ways = [
+            (message.case_id, find_thread(message).how if message.case_id else "")
+            for message in Message.objects.filter(pk__in=[m.pk for m in batch]).order_by("pk")
+        ]
+    assert ways == [
+        (damp.pk, BY_SUBJECT),
+        (damp.pk, BY_CC_SUBJECT),
+        (None, ""),
+        (None, ""),
+        (noise.pk, BY_REFERENCE),
+        (noise.pk, BY_SUBJECT),
+        (None, ""),
+    ]
