@@ -135,6 +135,8 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
     _database["OPTIONS"] = {
         # WAL lets pages read while the worker writes; IMMEDIATE takes the write
         # lock when a transaction starts, so two writers queue instead of failing.
+        # NORMAL: a power cut may undo the last commits, never corrupt the file; mail
+        # received is committed at FULL (inbox.raw_queries.committed_to_disk).
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
             "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;"

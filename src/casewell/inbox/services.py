@@ -42,6 +42,7 @@ from casewell.inbox.models import (
 )
 from casewell.inbox.raw_queries import (
     claim_batch,
+    committed_to_disk,
     count_attempt,
     insert_raw_message,
     jobs_reading,
@@ -128,8 +129,9 @@ def keep_raw(
     if door not in Door.values:
         raise ValueError(f"Unknown door {door!r}: one of {', '.join(Door.values)}.")
     digest = hashlib.sha256(raw).hexdigest()
-    # One transaction, no savepoint: on PostgreSQL bind_office has opened it already.
-    with bind_office(office), transaction.atomic(savepoint=False):
+    # One transaction, no savepoint (on PostgreSQL bind_office has opened it already),
+    # on disk when it returns: the sender is then told the message is received.
+    with committed_to_disk(), bind_office(office), transaction.atomic(savepoint=False):
         if kept_before(office.pk, digest):
             existing = RawMessage.objects.filter(sha256=digest).first()
             if existing is not None:

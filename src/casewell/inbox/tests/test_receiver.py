@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from casewell.inbox.models import RawMessage
 from casewell.inbox.receiver import MailReceiver
@@ -221,3 +221,24 @@ def test_a_second_receiver_on_a_taken_port_fails_to_start_and_the_first_goes_on(
         second.start()
     with smtplib.SMTP("127.0.0.1", first.smtp_port, timeout=10) as client:
         assert client.noop()[0] == 250
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL commits to disk anyway")
+def test_on_sqlite_received_mail_is_committed_to_disk_before_the_sender_is_told(offices):
+    statements: list[str] = []
+
+    def watch(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    assert not connection.in_atomic_block
+    with connection.execute_wrapper(watch):
+        receive_raw(offices.north, letter(), door="smtp")
+    inserts = [n for n, sql in enumerate(statements) if sql.startswith("INSERT")]
+    # Everything else commits at NORMAL, which a power cut may undo; this commit may not.
+    assert statements[0] == "PRAGMA synchronous=FULL"
+    assert statements[-1] == "PRAGMA synchronous=NORMAL"
+    assert inserts[0] > 0 and inserts[-1] < len(statements) - 1
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA synchronous")
+        assert cursor.fetchone()[0] == 1  # NORMAL again
