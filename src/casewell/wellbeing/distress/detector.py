@@ -20,7 +20,6 @@ import re._constants as _c  # the parsed form of a pattern, to list how it can s
 import re._parser as _parser
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 from casewell.wellbeing.distress.lexicon import ALWAYS, CATEGORIES, LEXICON
@@ -84,6 +83,7 @@ class Lexicon:
             for category, entries in table.items():
                 for pattern, severity in entries:
                     self._add(category, pattern, int(severity), is_always)
+        self._compile_lookups()
 
     def _add(self, category: str, pattern: str, severity: int, always: bool) -> None:
         rule = _Rule(category, severity, always, re.compile(f"(?:{pattern})(?![\\w])"))
@@ -98,17 +98,14 @@ class Lexicon:
                 self.short_keys.add(len(start))
             self.index.setdefault(start, []).append(rule)
 
-    @cached_property
-    def _promising_starts(self) -> re.Pattern[str]:
-        """Word starts where some phrase's first letters are: found by one C-speed scan,
-        so the loop below runs for those few words, not for every word."""
-        return re.compile(f"{WORD_BEGINS}(?={_alternatives(self.index) or '(?!)'})")
-
-    @cached_property
-    def _any_rule_of(self) -> dict[str, re.Pattern[str]]:
-        """By first letters, one expression matching where any of their phrases does: one
-        try rules out a common word ("the") that a dozen phrases begin with."""
-        return {
+    def _compile_lookups(self) -> None:
+        # Word starts where some phrase's first letters are: found by one C-speed scan,
+        # so the loop in matches runs for those few words, not for every word.
+        starts = _alternatives(self.index) or "(?!)"
+        self._promising_starts = re.compile(f"{WORD_BEGINS}(?={starts})")
+        # By first letters, one expression matching where any of their phrases does: one
+        # try rules out a common word ("the") that a dozen phrases begin with.
+        self._any_rule_of = {
             key: re.compile("|".join(f"(?:{rule.expression.pattern})" for rule in rules))
             for key, rules in self.index.items()
         }
