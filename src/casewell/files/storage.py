@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
@@ -69,8 +70,11 @@ def _rechunk(pieces: Iterable[bytes]) -> Iterator[bytes]:
         yield bytes(buffer)
 
 
-def write_encrypted(path: Path, key: bytes, storage_name: str, pieces: Iterable[bytes]) -> None:
-    """Encrypt ``pieces`` into ``path``, a new file, and flush it to disk.
+def write_encrypted(
+    path: Path, key: bytes, storage_name: str, pieces: Iterable[bytes], *, flushed: bool = True
+) -> None:
+    """Encrypt ``pieces`` into ``path``, a new file, and flush it to disk (unless not
+    ``flushed``: the caller then flushes it with ``flush_in_background``).
 
     Written in place, not moved there: the rows that name a file are inserted only
     after this returns, so no one reads it half-written (one left so by a crash is an
@@ -94,10 +98,29 @@ def write_encrypted(path: Path, key: bytes, storage_name: str, pieces: Iterable[
                 current, index = following, index + 1
             out.write(aead.encrypt(_nonce(prefix, index, True), current, associated))
             out.flush()
-            os.fsync(out.fileno())
+            if flushed:
+                os.fsync(out.fileno())
     except BaseException:
         path.unlink(missing_ok=True)
         raise
+
+
+# Flushing waits for the disk, with the interpreter free to run other threads meanwhile.
+_flushing = ThreadPoolExecutor(max_workers=4, thread_name_prefix="casewell-flush")
+
+
+def flush_in_background(path: Path) -> Future[None]:
+    """Flush a file just written (not ``flushed``) to disk while the caller does other
+    work; the caller waits for the result before anything that needs it on disk."""
+
+    def flush() -> None:
+        descriptor = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+    return _flushing.submit(flush)
 
 
 def read_decrypted(path: Path, key: bytes, storage_name: str) -> Iterator[bytes]:

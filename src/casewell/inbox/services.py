@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import Counter
+from concurrent.futures import wait
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -26,6 +27,7 @@ from django.utils import timezone
 from casewell.files.keys import office_key
 from casewell.files.services import TamperedFile, store_files
 from casewell.files.storage import (
+    flush_in_background,
     new_storage_name,
     path_for,
     read_decrypted,
@@ -138,9 +140,11 @@ def keep_raw(
                 return existing, False
         storage_name = new_storage_name()
         path = path_for(office.pk, storage_name)
-        # Written before the rows that name it: a crash between leaves an orphan file,
-        # which the files sweep removes, never a row without its bytes.
-        write_encrypted(path, _key(office.pk), storage_name, [raw])
+        # Written before the rows that name it (a crash between leaves an orphan file, which
+        # the files sweep removes, never a row without its bytes), and on disk before they
+        # are committed: it is flushed while they are written.
+        write_encrypted(path, _key(office.pk), storage_name, [raw], flushed=False)
+        on_disk = flush_in_background(path)
         try:
             message = insert_raw_message(
                 office.pk, digest=digest, size=len(raw), door=door, source=source[:2000],
@@ -149,10 +153,13 @@ def keep_raw(
             )  # fmt: skip
             if message is None:
                 # The same bytes were kept at the same moment by another door or thread.
+                wait([on_disk])
                 path.unlink(missing_ok=True)
                 return RawMessage.objects.get(sha256=digest), False
             wake_reader(office.pk)
+            on_disk.result()  # raises if the disk refused: nothing is then kept
         except BaseException:
+            wait([on_disk])
             path.unlink(missing_ok=True)
             raise
         return message, True

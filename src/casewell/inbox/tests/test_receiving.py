@@ -177,3 +177,25 @@ def test_the_same_bytes_kept_at_the_same_moment_by_two_doors_are_kept_once(
     # Its copy of the bytes was removed, not left behind.
     files = [path for path in data_folder.rglob("*") if path.is_file()]
     assert len(files) == 1
+
+
+def test_mail_the_disk_will_not_take_is_refused_and_nothing_of_it_kept(
+    cast, data_folder, monkeypatch
+):
+    from django.db import transaction
+
+    from casewell.files import storage
+
+    def refuse(descriptor):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(storage.os, "fsync", refuse)
+    # The caller's own transaction, as the receiver's would be rolled back with it.
+    with pytest.raises(OSError, match="Input/output error"), transaction.atomic():
+        services.receive_raw(cast.north, simple(), door="smtp")
+    with bind_office(cast.north):
+        assert not RawMessage.objects.exists()
+    # The sender was not told it was received and will try again; no file is left behind.
+    assert not [path for path in data_folder.rglob("*") if path.is_file()]
+    monkeypatch.undo()
+    assert services.receive_raw(cast.north, simple(), door="smtp").state == RawState.STORED
