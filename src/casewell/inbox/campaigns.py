@@ -24,7 +24,6 @@ other's messages once committed.
 from __future__ import annotations
 
 import hashlib
-import heapq
 import threading
 import time
 from collections import Counter
@@ -92,24 +91,18 @@ def campaign_words(text_body: str, html_body: str = "") -> list[str]:
     return words_of(split_body(text).words)
 
 
-def _hash(shingle: str) -> int:
-    return int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "big") >> 1
-
-
 def sketch_of(words: list[str]) -> Sketch | None:
     """The fingerprint of a text's words, or None when it is too short to be a campaign letter."""
     if len(words) < MIN_WORDS:
         return None
-    shingles = {
-        " ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)
-    }
-    # _hash written out: called for every shingle of every message, the call itself counted.
+    # Each shingle's hash is its 8-byte BLAKE2b digest less one bit (METHOD); written out
+    # in the loop, as for every shingle of every message a function call itself counts.
     blake2b, from_bytes = hashlib.blake2b, int.from_bytes
     hashes = {
-        from_bytes(blake2b(shingle.encode(), digest_size=8).digest(), "big") >> 1
-        for shingle in shingles
+        from_bytes(blake2b(" ".join(shingle).encode(), digest_size=8).digest(), "big") >> 1
+        for shingle in zip(*(words[start:] for start in range(SHINGLE_WORDS)), strict=False)
     }
-    return tuple(heapq.nsmallest(SKETCH_SIZE, hashes))
+    return tuple(sorted(hashes)[:SKETCH_SIZE])
 
 
 def similarity(first: Sketch, second: Sketch) -> float:
