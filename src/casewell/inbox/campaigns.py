@@ -29,6 +29,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from operator import itemgetter
 
 from django.conf import settings
 from django.db import transaction
@@ -238,9 +239,14 @@ class _Recent:
         threshold = similarity_threshold()
         values = frozenset(sketch)
         found = []
-        for pk, count in shared.most_common(MAX_COMPARED):
-            if count < MIN_SHARED:
-                break
+        # As shared.most_common(MAX_COMPARED) (ties in the same order), leaving out first
+        # the many that share too few to be compared at all.
+        likely = sorted(
+            ((pk, count) for pk, count in shared.items() if count >= MIN_SHARED),
+            key=itemgetter(1),
+            reverse=True,
+        )
+        for pk, _ in likely[:MAX_COMPARED]:
             other = self.messages[pk]
             # Quickly: the estimate can be no higher than the share of values in both.
             both = len(values & other.values)
