@@ -168,11 +168,15 @@ def _raw_header(message: Message, name: str) -> str | None:
 
 def _source(message: Message, name: str) -> str | None:
     """The first ``name`` header's value as the parser kept it (undecoded), or None."""
-    wanted = name.lower()
-    for key, value in getattr(message, "_headers", []):
-        if key.lower() == wanted:
-            return value if isinstance(value, str) else str(value)
-    return None
+    first = getattr(message, "_casewell_headers", None)
+    if first is None:
+        # Read into a table once: reading a message looks up some twenty headers of each
+        # part. (Nothing here changes a part's headers once parsed.)
+        first = {}
+        for key, value in getattr(message, "_headers", []):
+            first.setdefault(key.lower(), value if isinstance(value, str) else str(value))
+        message._casewell_headers = first  # type: ignore[attr-defined]
+    return first.get(name.lower())
 
 
 _LINE_BREAKS = re.compile(r"\r\n|\r|\n")
