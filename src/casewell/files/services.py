@@ -14,6 +14,7 @@ import logging
 import math
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, wait
 from datetime import timedelta
 from pathlib import PurePath
 from typing import Protocol
@@ -31,6 +32,7 @@ from casewell.files.storage import (
     CHUNK_SIZE,
     TamperedFile,
     files_folder,
+    flush_in_background,
     new_storage_name,
     path_for,
     read_decrypted,
@@ -130,14 +132,22 @@ def store_files(office: Office, uploads: list[Upload]) -> list[StoredFile | Vali
     """
     key = office_key(office)
     kept: list[StoredFile | ValidationError] = []
+    flushing: list[Future[None]] = []
     try:
         for upload in uploads:
             try:
-                kept.append(_written(office, upload, key, uploaded_by=None))
+                stored = _written(office, upload, key, uploaded_by=None, flushed=False)
             except ValidationError as refusal:
                 kept.append(refusal)
+                continue
+            kept.append(stored)
+            # Flushed to disk together (and while the rows are inserted), not one by one.
+            flushing.append(flush_in_background(path_for(office.pk, stored.storage_name)))
         created_in_bulk(StoredFile, [stored for stored in kept if isinstance(stored, StoredFile)])
+        for flushed in flushing:
+            flushed.result()
     except BaseException:
+        wait(flushing)
         for stored in kept:
             if isinstance(stored, StoredFile):
                 path_for(office.pk, stored.storage_name).unlink(missing_ok=True)
@@ -146,9 +156,11 @@ def store_files(office: Office, uploads: list[Upload]) -> list[StoredFile | Vali
 
 
 def _written(
-    office: Office, uploaded_file: Upload, key: bytes, *, uploaded_by: User | None
-) -> StoredFile:
-    """The upload checked and written encrypted: its StoredFile, not yet saved."""
+    office: Office, uploaded_file: Upload, key: bytes, *, uploaded_by: User | None,
+    flushed: bool = True,
+) -> StoredFile:  # fmt: skip
+    """The upload checked and written encrypted (flushed to disk unless not ``flushed``):
+    its StoredFile, not yet saved."""
     bound = current_office_id()
     if bound is not None and bound != office.pk:
         raise PermissionError(
@@ -183,6 +195,7 @@ def _written(
             key,
             storage_name,
             measure.through(uploaded_file.chunks(CHUNK_SIZE)),
+            flushed=flushed,
         )
     except _TooBig:
         raise ValidationError(

@@ -345,3 +345,35 @@ def test_files_left_by_a_rolled_back_upload_are_swept_once_old(cast):
     assert services.remove_orphaned_files() == 1
     assert not stray.exists() and fresh.exists()
     assert services.read_bytes(kept) == PDF_BYTES
+
+
+def test_files_stored_together_are_each_kept_or_refused_in_their_place(cast, data_folder):
+    with bind_office(cast.north):
+        kept = services.store_files(
+            cast.north,
+            [upload("letter.pdf", PDF_BYTES), upload("run.exe", PROGRAM_BYTES),
+             upload("photo.png", PNG_BYTES)],
+        )  # fmt: skip
+    letter, refusal, photo = kept
+    assert isinstance(refusal, ValidationError)
+    assert refusal.message_dict["file"][0].startswith(".exe files cannot be uploaded.")
+    assert services.read_bytes(letter) == PDF_BYTES and services.read_bytes(photo) == PNG_BYTES
+    with bind_office(cast.north):
+        assert AuditEntry.objects.filter(subject_type="files.StoredFile").count() == 2
+    assert len([path for path in data_folder.rglob("*") if path.is_file()]) == 2
+
+
+def test_files_the_disk_will_not_take_are_not_kept(cast, data_folder, monkeypatch):
+    from django.db import transaction
+
+    from casewell.files import storage
+
+    def refuse(descriptor):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(storage.os, "fsync", refuse)
+    with pytest.raises(OSError, match="No space"), bind_office(cast.north), transaction.atomic():
+        services.store_files(cast.north, [upload("letter.pdf", PDF_BYTES)])
+    with bind_office(cast.north):
+        assert not StoredFile.objects.exists()
+    assert not [path for path in data_folder.rglob("*") if path.is_file()]
