@@ -106,7 +106,15 @@ def write_encrypted(
 
 
 # Flushing waits for the disk, with the interpreter free to run other threads meanwhile.
-_flushing = ThreadPoolExecutor(max_workers=4, thread_name_prefix="casewell-flush")
+# Made in each process that flushes (a forked child's copy would have no threads).
+_flushing: tuple[int, ThreadPoolExecutor] | None = None
+
+
+def _flusher() -> ThreadPoolExecutor:
+    global _flushing  # noqa: PLW0603 - one pool per process, made on first use
+    if _flushing is None or _flushing[0] != os.getpid():
+        _flushing = (os.getpid(), ThreadPoolExecutor(4, thread_name_prefix="casewell-flush"))
+    return _flushing[1]
 
 
 def flush_in_background(path: Path) -> Future[None]:
@@ -120,7 +128,7 @@ def flush_in_background(path: Path) -> Future[None]:
         finally:
             os.close(descriptor)
 
-    return _flushing.submit(flush)
+    return _flusher().submit(flush)
 
 
 def read_decrypted(path: Path, key: bytes, storage_name: str) -> Iterator[bytes]:
