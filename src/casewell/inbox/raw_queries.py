@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from functools import lru_cache
 
 from django.db import connection
 
@@ -23,6 +24,13 @@ from casewell.offices.tenancy import across_all_offices
 def _sql(template: str, *, values: int = 0) -> str:
     """``template`` with {raw}, {file} and {message} as the quoted table names (never any
     value), and {values} as that many placeholders."""
+    return _filled(template, values, connection.vendor)
+
+
+@lru_cache(maxsize=256)
+def _filled(template: str, values: int, vendor: str) -> str:
+    # Made once for each statement: receiving runs these for every message. ``vendor`` is
+    # in the cache's key because each database quotes names its own way.
     return template.format(
         raw=connection.ops.quote_name(RawMessage._meta.db_table),
         file=connection.ops.quote_name(StoredFile._meta.db_table),
