@@ -17,22 +17,24 @@ import re
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
 _MIME_WORD = r"[A-Za-z0-9!#$%&+.^_`|~-]+"
 
+# Spaces and tabs only: other white space (a no-break space, say) is the modern parser's.
+_GAP = r"[ \t]*"
 _ADDRESS = rf"{_ATEXT}+(?:\.{_ATEXT}+)*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
 # A display name of plain words, or quoted; neither may hold "=?" (an encoded word).
 _WORDS = r"[A-Za-z0-9'_-]+(?: [A-Za-z0-9'_-]+)*"
 _QUOTED = r'"(?:[ !#-<>-\[\]-~]|=(?!\?))*"'
-_ANY_MAILBOX = rf"\s*(?:(?:{_WORDS}|{_QUOTED})?\s*<{_ADDRESS}>|{_ADDRESS})\s*"
+_ANY_MAILBOX = rf"{_GAP}(?:(?:{_WORDS}|{_QUOTED})?{_GAP}<{_ADDRESS}>|{_ADDRESS}){_GAP}"
 _MAILBOX_LIST = re.compile(rf"{_ANY_MAILBOX}(?:,{_ANY_MAILBOX})*")
 _MAILBOX = re.compile(
-    rf"\s*(?:(?P<name>{_WORDS}|{_QUOTED})?\s*<(?P<angled>{_ADDRESS})>|(?P<bare>{_ADDRESS}))\s*"
+    rf"{_GAP}(?:(?P<name>{_WORDS}|{_QUOTED})?{_GAP}<(?P<angled>{_ADDRESS})>|(?P<bare>{_ADDRESS})){_GAP}"
 )
 
 _VALUE = rf"(?:{_MIME_WORD}|{_QUOTED})"
 # Parameter names of letters, digits and - _ . only ("'" and "*" have RFC 2231 meanings).
 _NAME = r"[A-Za-z0-9][A-Za-z0-9_.-]*"
-_PARAMETER = re.compile(rf"\s*;\s*({_NAME})=({_VALUE})")
+_PARAMETER = re.compile(rf"{_GAP};{_GAP}({_NAME})=({_VALUE})")
 _PARAMETERISED = re.compile(
-    rf"\s*({_MIME_WORD}(?:/{_MIME_WORD})?)((?:\s*;\s*{_NAME}={_VALUE})*)\s*;?\s*"
+    rf"{_GAP}({_MIME_WORD}(?:/{_MIME_WORD})?)((?:{_GAP};{_GAP}{_NAME}={_VALUE})*){_GAP};?{_GAP}"
 )
 
 

@@ -81,7 +81,7 @@ def test_parameters_less_plain_are_left_to_the_modern_parser(value):
 # commas, semicolons, odd spacing and non-ASCII letters.
 PIECES = st.sampled_from(
     ["ann", "Bob", "O'Neil", "x_y", "a-b", "7", " ", "  ", "\t", '"', "\\", ",", ";", ":", "<",
-     ">", "@", ".", "=?", "?=", "=", "(", ")", "é", "example.org", "*", "/", "'", "{", "!"]
+     ">", "@", ".", "=?", "?=", "=", "(", ")", "é", "\xa0", "example.org", "*", "/", "'", "{", "!"]
 )  # fmt: skip
 TEXT = st.lists(PIECES, max_size=8).map("".join)
 
