@@ -38,6 +38,14 @@ def tab_to(page: Page, css: str | None = None, *, text: str | None = None, most:
     pytest.fail(f"{most} presses of Tab never reached {css or repr(text)}; focus is on {where}")
 
 
+
+# The page's own form's button, and a banner saying what was done: near the end of the
+# working day every page also carries the end-of-day prompt, a banner whose "Not today"
+# is a form of its own.
+OWN_SUBMIT = "main form:not([action$='/put-it-down/not-today/']) button[type=submit]"
+DONE_BANNER = ".govuk-notification-banner:not([data-testid=put-down-prompt])"
+
+
 class Visitor:
     """One person's browser tab on the live Casewell."""
 

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from casewell.browser_tests.pages import CasewellPage, Visitor, tab_to
+from casewell.browser_tests.pages import DONE_BANNER, CasewellPage, Visitor, tab_to
 from casewell.notify import services
 from casewell.notify.models import Notification
 from casewell.offices.models import Nation
@@ -25,7 +25,7 @@ class MessagePage(CasewellPage):
 
     @property
     def banner(self) -> str:
-        return self.page.locator(".govuk-notification-banner").first.inner_text()
+        return self.page.locator(DONE_BANNER).first.inner_text()
 
     @property
     def arrival(self) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from casewell.browser_tests.pages import CasewellPage, tab_to
+from casewell.browser_tests.pages import DONE_BANNER, OWN_SUBMIT, CasewellPage, tab_to
 from casewell.directory.importing import SAMPLE, import_central_directory
 from casewell.directory.models import Contact
 from casewell.directory.services import add_organisation
@@ -49,7 +49,7 @@ class OrganisationPage(CasewellPage):
 
     @property
     def banner(self) -> str:
-        return self.page.locator(".govuk-notification-banner").inner_text()
+        return self.page.locator(DONE_BANNER).inner_text()
 
     def add_contact(self) -> ContactFormPage:
         tab_to(self.page, text="Add a contact")
@@ -66,7 +66,7 @@ class ContactFormPage(CasewellPage):
         self.page.keyboard.type(text)
 
     def submit(self, expect: type[CasewellPage]) -> CasewellPage:
-        tab_to(self.page, "main button[type=submit]")
+        tab_to(self.page, OWN_SUBMIT)
         return self.visitor.follow(lambda: self.page.keyboard.press("Enter"), expect)
 
     @property
@@ -140,7 +140,7 @@ class OrganisationFormPage(CasewellPage):
         self.page.keyboard.type(text)
 
     def submit(self) -> OrganisationPage:
-        tab_to(self.page, "main button[type=submit]")
+        tab_to(self.page, OWN_SUBMIT)
         return self.visitor.follow(lambda: self.page.keyboard.press("Enter"), OrganisationPage)
 
 

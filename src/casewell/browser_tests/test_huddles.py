@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from casewell.browser_tests.pages import CasewellPage, Visitor, tab_to
+from casewell.browser_tests.pages import DONE_BANNER, CasewellPage, Visitor, tab_to
 from casewell.wellbeing.huddles import hand_to_huddle
 from casewell.wellbeing.tests.huddle_cases import a_case
 
@@ -72,7 +72,7 @@ def test_a_caseworker_records_the_daily_huddle_by_keyboard(cast, signed_in):
     recorded = press_enter_on(ada, "Record the huddle")
 
     assert (
-        "recorded as the team's" in recorded.page.locator(".govuk-notification-banner").inner_text()
+        "recorded as the team's" in recorded.page.locator(DONE_BANNER).inner_text()
     )
     decisions = recorded.page.get_by_test_id("decisions").inner_text()
     assert "Ask the council to pause the eviction" in decisions

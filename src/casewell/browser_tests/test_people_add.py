@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from casewell.browser_tests.pages import CasewellPage, tab_to
+from casewell.browser_tests.pages import OWN_SUBMIT, CasewellPage, tab_to
 from casewell.offices.tenancy import bind_office
 from casewell.people.models import Person
 
@@ -38,7 +38,7 @@ class AddPersonPage(CasewellPage):
             self.type_into(name, text)
 
     def submit(self, expect: type[CasewellPage]) -> CasewellPage:
-        tab_to(self.page, "main form button[type=submit]")
+        tab_to(self.page, OWN_SUBMIT)
         return self.visitor.follow(lambda: self.page.keyboard.press("Enter"), expect)
 
     @property

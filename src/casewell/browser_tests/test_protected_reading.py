@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from casewell.browser_tests.pages import CasewellPage, Visitor, tab_to
+from casewell.browser_tests.pages import OWN_SUBMIT, CasewellPage, Visitor, tab_to
 from casewell.cases.models import Category
 from casewell.cases.services import open_case
 from casewell.inbox import services as inbox_services
@@ -91,7 +91,7 @@ def test_choosing_to_see_content_without_warnings_by_keyboard(cast, signed_in, f
     preferences.page.keyboard.press("ArrowDown")
     preferences.page.keyboard.press("ArrowDown")
     assert preferences.page.locator("input[name=choice][value=show]").is_checked()
-    tab_to(preferences.page, "main button[type=submit]")
+    tab_to(preferences.page, OWN_SUBMIT)
     saved = ada.follow(lambda: preferences.page.keyboard.press("Enter"), ReadingPreferencesPage)
     assert "Your reading preferences are saved." in saved.main.inner_text()
     case_page = ada.open(f"/cases/{flagged_case.pk}/", CasePage)

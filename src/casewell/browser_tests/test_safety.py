@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from casewell.browser_tests.pages import CasewellPage, Visitor, tab_to
+from casewell.browser_tests.pages import DONE_BANNER, CasewellPage, Visitor, tab_to
 from casewell.offices.tenancy import across_all_offices
 from casewell.safety.models import LoneWorkingSession
 
@@ -25,7 +25,7 @@ class PhonePage(CasewellPage):
 
     @property
     def banner(self) -> str:
-        return self.page.locator(".govuk-notification-banner").first.inner_text()
+        return self.page.locator(DONE_BANNER).first.inner_text()
 
 
 def phone(visitor: Visitor) -> Visitor:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from casewell.browser_tests.pages import CasewellPage, TimelinePage, Visitor, tab_to
+from casewell.browser_tests.pages import OWN_SUBMIT, CasewellPage, TimelinePage, Visitor, tab_to
 from casewell.cases.models import Category
 from casewell.cases.services import open_case
 from casewell.files.testing import PDF_BYTES, PROGRAM_BYTES
@@ -22,7 +22,7 @@ class FormPage(CasewellPage):
         assert self.heading == self.title, self.heading
 
     def submit(self, expect: type[CasewellPage]) -> CasewellPage:
-        tab_to(self.page, "main button[type=submit]")
+        tab_to(self.page, OWN_SUBMIT)
         return self.visitor.follow(lambda: self.page.keyboard.press("Enter"), expect)
 
     @property
