@@ -130,45 +130,6 @@ def _containing(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def earlier_on_cases(
-    office_id: int,
-    *,
-    sender: str,
-    subject_key: str,
-    start: datetime,
-    end: datetime,
-    leaving_out: int,
-    limit: int,
-) -> list[tuple[str, str, Any, int]]:
-    """(subject, from_address, cc, case id) of messages on a case written between ``start``
-    and ``end`` by ``sender`` or with them in Cc, whose stored subject key is
-    ``subject_key``, newest first. The caller checks Cc and subject exactly."""
-    # The (office, thread_subject) index narrows to the few messages with this subject.
-    rows = _rows(
-        "SELECT subject, from_address, cc, case_id FROM {message} "
-        "WHERE office_id = %s AND thread_subject = %s "
-        "AND (from_address = %s OR CAST(cc AS TEXT) {like} %s ESCAPE '\\') "
-        "AND case_id IS NOT NULL "
-        "AND COALESCE(sent_at, created_at) >= %s AND COALESCE(sent_at, created_at) <= %s "
-        "AND id <> %s ORDER BY COALESCE(sent_at, created_at) DESC, id DESC LIMIT %s",
-        [
-            office_id,
-            subject_key,
-            sender,
-            _containing(sender),
-            _moment(start),
-            _moment(end),
-            leaving_out,
-            limit,
-        ],
-    )
-    field = Message._meta.get_field("cc")
-    return [
-        (subject, sender, field.from_db_value(cc, None, connection), case_id)
-        for subject, sender, cc, case_id in rows
-    ]
-
-
 class OnCase(NamedTuple):
     """A message on a case, as threading by sender and subject compares it."""
 
@@ -187,7 +148,7 @@ def on_cases_with_subjects(
 ) -> list[OnCase]:  # fmt: skip
     """Messages on a case written between ``start`` and ``end`` whose stored subject key
     is one of ``subject_keys``, from one of ``senders`` or with one of them in Cc (the
-    caller checks Cc exactly): ``earlier_on_cases`` for a batch of messages at once."""
+    caller checks Cc exactly). The (office, thread_subject) index narrows them to few."""
     if not subject_keys or not senders:
         return []
     senders_listed = ", ".join(["%s"] * len(senders))

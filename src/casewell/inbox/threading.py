@@ -34,7 +34,7 @@ from casewell.inbox.subjects import normalise_subject, subject_key
 
 THREAD_WINDOW_DAYS = 30
 # Earlier messages looked at for step 3, newest first: a sender writing more than this
-# within the window is rare, and the query must stay cheap.
+# within the window is rare, and comparing them must stay cheap.
 MAX_EARLIER_MESSAGES = 200
 # A hostile References header can name thousands of messages; the newest few are enough.
 MAX_REFERENCES = 50
@@ -124,10 +124,10 @@ def moment_of(message: Message) -> datetime:
 
 
 class OnCasesBySubject:
-    """For a batch of new messages placed in turn: the messages on cases each may join by
-    sender and subject, read in one query for the whole batch, and the batch's own
-    messages added as they are placed onto cases. (Mail another worker commits meanwhile
-    is seen by the next batch, as if it had arrived after this one.)"""
+    """The messages on cases that new messages may join by sender and subject, read in one
+    query: for one message, or a batch placed in turn (its own messages added as they are
+    placed onto cases; mail another worker commits meanwhile is seen by the next batch,
+    as if it had arrived after this one)."""
 
     def __init__(self, office_id: int, messages: list[Message]) -> None:
         wanted = [
@@ -162,7 +162,8 @@ class OnCasesBySubject:
     def earlier(
         self, message: Message, sender: str, start: datetime, end: datetime
     ) -> list[tuple[str, str, object, int]]:
-        """As ``placing_queries.earlier_on_cases`` gives them, but checking Cc exactly."""
+        """(subject, sender, cc, case id) of those ``message`` may join, written between
+        ``start`` and ``end`` by ``sender`` or with them in Cc, newest first."""
         found = sorted(
             (
                 row
@@ -232,21 +233,11 @@ def _by_sender_and_subject(message: Message, on_cases: OnCasesBySubject | None =
     if not sender or not subject:
         return NO_THREAD
     moment = moment_of(message)
-    start, end = moment - timedelta(days=window_days()), moment
-    if on_cases is not None:
-        earlier = on_cases.earlier(message, sender, start, end)
-    else:
-        # The database finds earlier messages by their stored subject key (indexed); each
-        # subject found is then normalised and compared whole, here.
-        earlier = queries.earlier_on_cases(
-            message.office_id,
-            sender=sender,
-            subject_key=subject_key(message.subject),
-            start=start,
-            end=end,
-            leaving_out=message.pk,
-            limit=MAX_EARLIER_MESSAGES,
-        )
+    # The database finds earlier messages by their stored subject key (indexed); each
+    # subject found is then normalised and compared whole, here.
+    if on_cases is None:
+        on_cases = OnCasesBySubject(message.office_id, [message])
+    earlier = on_cases.earlier(message, sender, moment - timedelta(days=window_days()), moment)
     for earlier_subject, earlier_sender, earlier_cc, case_id in earlier:
         if normalise_subject(earlier_subject) != subject:
             continue
