@@ -14,24 +14,15 @@ from casewell.cases.models import Category
 from casewell.cases.services import open_case
 from casewell.offices.tenancy import bind_office
 from casewell.offices.tokens import create_token
-from casewell.wellbeing.exposure import record_exposure
 from casewell.wellbeing.models.workload import DistressLevel
 from casewell.wellbeing.suggestions import suggest_assignees_for_cases
-from casewell.wellbeing.workload import change_workload_settings
+from casewell.wellbeing.tests.test_suggestions import load_the_team
 
 
 @pytest.fixture
 def loads(cast, caseload):
-    """Capacity 10: Ada carries 6, Ben 3, Ivy 1; Wes carries nothing but had a heavy week."""
-    change_workload_settings(cast.ben, capacity=10, heavy_limit=3)
-    for _ in range(3):
-        caseload.open(cast.ada, complexity=5)
-    for _ in range(3):
-        caseload.open(cast.ben)
-    caseload.open(cast.ivy)
-    for n in range(3):
-        heavy = caseload.open(None, summary=f"Heavy {n}", distress=DistressLevel.HIGH)
-        record_exposure(cast.wes, heavy, "opened")
+    """Ada carries 6, Ben 3, Ivy 1; Wes carries nothing but had a heavy week."""
+    load_the_team(cast, caseload, ada_complex_cases=3)
 
 
 def names(picked) -> list[str]:

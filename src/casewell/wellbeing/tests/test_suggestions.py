@@ -16,11 +16,11 @@ from casewell.wellbeing.suggestions import suggest_assignees
 from casewell.wellbeing.workload import change_workload_settings
 
 
-@pytest.fixture
-def team_loads(cast, caseload):
-    """Capacity 10: Ada carries 8, Ben 3, Ivy 1, Wes nothing but has had a heavy week."""
+def load_the_team(cast, caseload, *, ada_complex_cases: int) -> None:
+    """Capacity 10: Ada carries two for each complex case, Ben 3, Ivy 1; Wes carries
+    nothing but has had a heavy week."""
     change_workload_settings(cast.ben, capacity=10, heavy_limit=3)
-    for _ in range(4):
+    for _ in range(ada_complex_cases):
         caseload.open(cast.ada, complexity=5)
     for _ in range(3):
         caseload.open(cast.ben)
@@ -28,6 +28,12 @@ def team_loads(cast, caseload):
     for n in range(3):
         heavy = caseload.open(None, summary=f"Heavy {n}", distress=DistressLevel.HIGH)
         record_exposure(cast.wes, heavy, "opened")
+
+
+@pytest.fixture
+def team_loads(cast, caseload):
+    """Ada carries 8, Ben 3, Ivy 1, Wes nothing but a heavy week; a new case to assign."""
+    load_the_team(cast, caseload, ada_complex_cases=4)
     return caseload.open(None, summary="New housing case")
 
 
