@@ -112,6 +112,14 @@ def add_inbox_address(office: Office, address: str) -> InboxAddress:
         return found
 
 
+# Doors through which mail already kept comes round again as a matter of course (a
+# mailbox read again, a folder imported twice): there the bytes are looked for before
+# they are written. Through the others a message is nearly always new, and asking first
+# would cost every message a query: a repeat is recognised as it is inserted, and its
+# file removed.
+DOORS_THAT_REPEAT = frozenset({Door.IMAP, Door.IMPORT})
+
+
 def receive_raw(office: Office, raw: bytes, *, door: str, source: str = "") -> RawMessage:
     """Keep one message's bytes, encrypted, and wake the job that reads them.
 
@@ -119,7 +127,7 @@ def receive_raw(office: Office, raw: bytes, *, door: str, source: str = "") -> R
     Causes: the encrypted file, its StoredFile row, the RawMessage and (unless one is
     waiting) the office's reading job, the last three committed together before this
     returns, so the caller may answer "received". The same bytes for the same office
-    give back the RawMessage already kept (nothing new is written).
+    give back the RawMessage already kept (nothing new is kept).
     """
     return keep_raw(office, raw, door=door, source=source)[0]
 
@@ -134,7 +142,7 @@ def keep_raw(
     # One transaction, no savepoint (on PostgreSQL bind_office has opened it already),
     # on disk when it returns: the sender is then told the message is received.
     with committed_to_disk(), bind_office(office), transaction.atomic(savepoint=False):
-        if kept_before(office.pk, digest):
+        if door in DOORS_THAT_REPEAT and kept_before(office.pk, digest):
             existing = RawMessage.objects.filter(sha256=digest).first()
             if existing is not None:
                 return existing, False
@@ -152,7 +160,8 @@ def keep_raw(
                 received_at=timezone.now(),
             )  # fmt: skip
             if message is None:
-                # The same bytes were kept at the same moment by another door or thread.
+                # Kept before (the door did not ask first), or at the same moment by
+                # another door or thread.
                 wait([on_disk])
                 path.unlink(missing_ok=True)
                 return RawMessage.objects.get(sha256=digest), False

@@ -52,6 +52,25 @@ def test_the_same_bytes_are_kept_once(cast):
     assert services.receive_raw(cast.south, raw, door="smtp").pk != first.pk
 
 
+def test_a_repeat_by_smtp_is_recognised_as_it_is_inserted_and_its_file_removed(
+    cast, data_folder, monkeypatch
+):
+    raw = simple()
+    first = services.receive_raw(cast.north, raw, door="smtp")
+    asked: list[str] = []
+    monkeypatch.setattr(
+        services, "kept_before", lambda office_id, digest: asked.append(digest) or True
+    )
+    again, new = services.keep_raw(cast.north, raw, door="lmtp")
+    assert (again.pk, new) == (first.pk, False) and asked == []
+    assert len([path for path in data_folder.rglob("*") if path.is_file()]) == 1
+    # A mailbox read again asks first, and writes nothing.
+    again, new = services.keep_raw(cast.north, raw, door="imap", source="imap:office uid 8")
+    assert (again.pk, new) == (first.pk, False) and len(asked) == 1
+    with bind_office(cast.north):
+        assert RawMessage.objects.count() == 1
+
+
 def test_an_unknown_door_is_refused(cast):
     with pytest.raises(ValueError, match="Unknown door"):
         services.receive_raw(cast.north, simple(), door="pigeon")
