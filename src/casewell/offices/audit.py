@@ -165,7 +165,6 @@ def _inserted(model: type[models.Model], instances: list[Any]) -> list[Any]:
         return model.objects.bulk_create(instances)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     size = max(1, connection.ops.bulk_batch_size(fields, instances))
     for start in range(0, len(instances), size):
         chunk = instances[start : start + size]
@@ -177,10 +176,11 @@ def _inserted(model: type[models.Model], instances: list[Any]) -> list[Any]:
             for field in fields
         ]
         with connection.cursor() as cursor:
+            rows, params = _rows_of(cursor, values, len(fields))
             cursor.execute(
                 f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608 - names
-                f"VALUES {', '.join([row] * len(chunk))} RETURNING {quote(pk.column)}",
-                values,
+                f"VALUES {rows} RETURNING {quote(pk.column)}",
+                params,
             )
             ids = [found[0] for found in cursor.fetchall()]
         for instance, new_id in zip(chunk, ids, strict=True):
@@ -188,6 +188,26 @@ def _inserted(model: type[models.Model], instances: list[Any]) -> list[Any]:
             instance._state.adding = False
             instance._state.db = connection.alias
     return instances
+
+
+def _rows_of(cursor: Any, values: list[Any], width: int) -> tuple[str, list[Any] | None]:
+    """The VALUES rows for ``values``, ``width`` to a row, and the parameters to send with
+    them. On PostgreSQL the values are written in as literals, as psycopg's client-side
+    binding (Django's) would write them, but without its first finding each placeholder
+    by regular expression: for the thousand values of a batch of mail, that cost more
+    than the literals."""
+    if connection.vendor != "postgresql":
+        row = "(" + ", ".join(["%s"] * width) + ")"
+        return ", ".join([row] * (len(values) // width)), values
+    from psycopg.adapt import Transformer
+
+    literal = Transformer.from_context(cursor.cursor).as_literal
+    written = [b"NULL" if value is None else literal(value) for value in values]
+    rows = [
+        b"(" + b", ".join(written[start : start + width]) + b")"
+        for start in range(0, len(written), width)
+    ]
+    return b", ".join(rows).decode(), None
 
 
 def _on_delete(sender: type[TenantModel], instance: TenantModel, **_: Any) -> None:
