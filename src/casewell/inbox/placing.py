@@ -44,12 +44,13 @@ def _working_for(office_id: int) -> Iterator[None]:
 @dataclass
 class Batch:
     """What placing many new messages of one office reads once for all of them: the
-    office's facts and the people their senders' addresses belong to. (Campaign
-    grouping also reads the office's recent mail once per batch.)"""
+    office's facts, the people their senders' addresses belong to, and the messages on
+    cases they may join. (Campaign grouping also reads the office's recent mail once per
+    batch.)"""
 
     office: queries.OfficeFacts
     people_by_address: dict[str, list[tuple[int, int | None]]]
-    on_cases: threads.OnCasesBySubject
+    on_cases: threads.OnCases
 
 
 def batch_for(office_id: int, messages: list[Message]) -> Batch:
@@ -58,7 +59,7 @@ def batch_for(office_id: int, messages: list[Message]) -> Batch:
     return Batch(
         office=queries.office_facts(office_id),
         people_by_address=queries.people_with_addresses(office_id, sorted(senders - {""})),
-        on_cases=threads.OnCasesBySubject(office_id, messages),
+        on_cases=threads.OnCases(office_id, messages),
     )
 
 

@@ -96,19 +96,19 @@ def case_of_message(office_id: int, message_pk: int) -> int | None:
     return rows[0][0] if rows else None
 
 
-def cases_of_message_ids(
-    office_id: int, message_ids: Sequence[str], leaving_out: int
-) -> dict[str, int]:
-    """Message-ID -> case id, for stored messages on a case."""
+def on_cases_with_message_ids(
+    office_id: int, message_ids: Sequence[str]
+) -> list[tuple[int, str, int]]:
+    """(id, Message-ID, case id) of the stored messages on a case with these Message-IDs,
+    in id order."""
     if not message_ids:
-        return {}
-    rows = _rows(
-        "SELECT message_id, case_id FROM {message} WHERE office_id = %s "
-        "AND message_id IN ({listed}) AND case_id IS NOT NULL AND id <> %s ORDER BY id",
-        [office_id, *message_ids, leaving_out],
+        return []
+    return _rows(
+        "SELECT id, message_id, case_id FROM {message} WHERE office_id = %s "
+        "AND message_id IN ({listed}) AND case_id IS NOT NULL ORDER BY id",
+        [office_id, *message_ids],
         listed=len(message_ids),
     )
-    return dict(rows)
 
 
 def cases_of_sent_message_ids(office_id: int, message_ids: Sequence[str]) -> dict[str, int]:

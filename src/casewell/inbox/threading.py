@@ -123,6 +123,47 @@ def moment_of(message: Message) -> datetime:
     return message.created_at
 
 
+class OnCasesAnswered:
+    """The stored messages on cases that new messages answer (their In-Reply-To or
+    References), read in one query: for one message, or a batch placed in turn (its own
+    messages added as they are placed onto cases)."""
+
+    def __init__(self, office_id: int, messages: list[Message]) -> None:
+        wanted = {
+            message_id for message in messages for message_id in referenced_message_ids(message)
+        }
+        self.rows: dict[str, list[tuple[int, int]]] = {}
+        for pk, message_id, case_id in queries.on_cases_with_message_ids(
+            office_id, sorted(wanted)
+        ):
+            self.rows.setdefault(message_id, []).append((pk, case_id))
+
+    def placed_on_case(self, message: Message) -> None:
+        if message.case_id is not None and message.message_id:
+            self.rows.setdefault(message.message_id, []).append((message.pk, message.case_id))
+
+    def case_answered(self, message: Message) -> int | None:
+        """The case of the first message ``message`` answers that is on one (of several
+        stored with that Message-ID, the latest), itself left out."""
+        for message_id in referenced_message_ids(message):
+            stored = [row for row in self.rows.get(message_id, ()) if row[0] != message.pk]
+            if stored:
+                return max(stored)[1]
+        return None
+
+
+class OnCases:
+    """What a batch of new messages may join, read once for them all."""
+
+    def __init__(self, office_id: int, messages: list[Message]) -> None:
+        self.answered = OnCasesAnswered(office_id, messages)
+        self.by_subject = OnCasesBySubject(office_id, messages)
+
+    def placed_on_case(self, message: Message) -> None:
+        self.answered.placed_on_case(message)
+        self.by_subject.placed_on_case(message)
+
+
 class OnCasesBySubject:
     """The messages on cases that new messages may join by sender and subject, read in one
     query: for one message, or a batch placed in turn (its own messages added as they are
@@ -183,7 +224,7 @@ class OnCasesBySubject:
 
 
 def find_thread(
-    message: Message, prefix: str | None = None, on_cases: OnCasesBySubject | None = None
+    message: Message, prefix: str | None = None, on_cases: OnCases | None = None
 ) -> Thread:
     """The case ``message`` belongs to and why, or ``NO_THREAD``. Reads only; changes nothing.
 
@@ -196,10 +237,10 @@ def find_thread(
     case_id = _by_reference(message, prefix)
     if case_id is not None:
         return Thread(case_id, BY_REFERENCE)
-    thread = _by_reply(message)
+    thread = _by_reply(message, on_cases.answered if on_cases else None)
     if thread.case_id is not None:
         return thread
-    return _by_sender_and_subject(message, on_cases)
+    return _by_sender_and_subject(message, on_cases.by_subject if on_cases else None)
 
 
 def _by_reference(message: Message, prefix: str) -> int | None:
@@ -208,16 +249,19 @@ def _by_reference(message: Message, prefix: str) -> int | None:
     return next((cases[reference] for reference in references if reference in cases), None)
 
 
-def _by_reply(message: Message) -> Thread:
+def _by_reply(message: Message, answered: OnCasesAnswered | None = None) -> Thread:
     if message.bounced_message_id:
         case_id = queries.case_of_message(message.office_id, message.bounced_message_id)
         if case_id:
             return Thread(case_id, BY_BOUNCE)
     ids = referenced_message_ids(message)
-    on_cases = queries.cases_of_message_ids(message.office_id, ids, leaving_out=message.pk)
-    for message_id in ids:
-        if message_id in on_cases:
-            return Thread(on_cases[message_id], BY_REPLY)
+    if not ids:
+        return NO_THREAD
+    if answered is None:
+        answered = OnCasesAnswered(message.office_id, [message])
+    case_id = answered.case_answered(message)
+    if case_id is not None:
+        return Thread(case_id, BY_REPLY)
     # Ours carry "casewell." (inbox.sending): only then is the e-mail we sent looked for.
     ours = [message_id for message_id in ids if message_id.startswith("casewell.")]
     sent = queries.cases_of_sent_message_ids(message.office_id, ours)

@@ -319,3 +319,42 @@ def test_a_batch_threads_by_sender_and_subject_as_one_message_at_a_time_does(cas
         (noise.pk, BY_SUBJECT),
         (None, ""),
     ]
+
+
+def test_a_batch_threads_replies_as_one_message_at_a_time_does(cast):
+    from casewell.inbox import placing
+
+    damp, noise = a_case(cast.ada), a_case(cast.ada, summary="Noise")
+    # Two stored with one Message-ID: an answer joins the case of the later.
+    for case in (noise, damp):
+        copy = stored_message(cast.north, subject="Flat", message_id="twice@example.net", case=case)
+        with bind_office(cast.north):  # changed on the way: a copy of its own
+            Message.objects.filter(pk=copy.pk).update(fingerprint=f"copy {copy.pk}")
+    stored_message(cast.north, subject="Untriaged", message_id="waiting@example.net")
+    batch = [
+        stored_message(cast.north, subject="Answer", in_reply_to="<TWICE@example.net>"),
+        # References are tried newest first.
+        stored_message(
+            cast.north, subject="Answer",
+            references=["<twice@example.net>", "<waiting@example.net>"],
+        ),  # fmt: skip
+        stored_message(cast.north, subject=f"[{noise.reference}] Noise", message_id="n@x.org"),
+        # Answers the message before it in this same batch, put on a case just now.
+        stored_message(cast.north, subject="Answer", in_reply_to="<n@x.org>"),
+        stored_message(cast.north, subject="Other", in_reply_to="<waiting@example.net>"),
+    ]
+    with bind_office(cast.north):
+        placing_batch = placing.batch_for(cast.north.pk, batch)
+        for message in batch:
+            placing.place(message, placing_batch)
+        ways = [
+            (message.case_id, find_thread(message).how if message.case_id else "")
+            for message in Message.objects.filter(pk__in=[m.pk for m in batch]).order_by("pk")
+        ]
+    assert ways == [
+        (damp.pk, BY_REPLY),
+        (damp.pk, BY_REPLY),
+        (noise.pk, BY_REFERENCE),
+        (noise.pk, BY_REPLY),
+        (None, ""),
+    ]
