@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from django.db import connection
 
+from casewell.database import server_bound_cursor
 from casewell.files.models import StoredFile
 from casewell.inbox.models import Message, RawMessage, RawState
 from casewell.offices.tenancy import across_all_offices
@@ -61,7 +62,7 @@ def committed_to_disk() -> Iterator[None]:
 
 def kept_before(office_id: int, digest: str) -> bool:
     """Whether the office already has a raw message with these bytes (their sha256)."""
-    with connection.cursor() as cursor:
+    with server_bound_cursor() as cursor:
         cursor.execute(
             _sql("SELECT 1 FROM {raw} WHERE office_id = %s AND sha256 = %s"), [office_id, digest]
         )
@@ -96,7 +97,7 @@ def insert_raw_message(
     when = connection.ops.adapt_datetimefield_value(received_at)
     file_values = [office_id, content_type, size, digest, storage_name, when]
     raw_values = [office_id, digest, size, door, source, when]
-    with connection.cursor() as cursor:
+    with server_bound_cursor() as cursor:
         if connection.vendor == "postgresql":
             insert_raw = _INSERT_RAW.format(raw="{raw}", file_id="f.id", from_file="FROM f")
             cursor.execute(

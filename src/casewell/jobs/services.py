@@ -20,6 +20,7 @@ from django.utils.module_loading import import_string
 from django_tasks_db.compat import Task, TaskResultStatus, normalize_json
 from django_tasks_db.models import DBTaskResult
 
+from casewell.database import server_bound_cursor
 from casewell.jobs.models import ScheduledTask, WorkerHeartbeat
 
 if TYPE_CHECKING:
@@ -239,7 +240,7 @@ def enqueue_unless_waiting(task: Task, *args: Any) -> bool:
     if connection.vendor == "postgresql":
         query += " FOR UPDATE"
     wanted = {"args": normalize_json(list(args)), "kwargs": {}}
-    with connection.cursor() as cursor:
+    with server_bound_cursor() as cursor:
         cursor.execute(query, [TaskResultStatus.READY, task.module_path])
         for (stored,) in cursor.fetchall():
             if (json.loads(stored) if isinstance(stored, str) else stored) == wanted:

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models, transaction
 
+from casewell.database import server_bound_cursor
+
 if TYPE_CHECKING:
     from casewell.offices.models import Office, User
 
@@ -45,9 +47,16 @@ def is_across_all_offices() -> bool:
     return _all_offices.get()
 
 
+# The setting's name is in the statement's text (a constant of ours), so that a log of
+# the statements says which is set; the value is bound by the server.
+_SETTING_STATEMENTS = {
+    name: f"SELECT set_config('{name}', %s, true)" for name in (OFFICE_SETTING, ALL_OFFICES_SETTING)
+}
+
+
 def _set_database_setting(name: str, value: str) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+    with server_bound_cursor() as cursor:
+        cursor.execute(_SETTING_STATEMENTS[name], [value])
 
 
 def _read_database_setting(name: str) -> str:
