@@ -282,9 +282,21 @@ def test_the_reason_is_given_for_a_reference(cast):
         assert find_thread(message).how == BY_REFERENCE
 
 
-def test_a_batch_threads_by_sender_and_subject_as_one_message_at_a_time_does(cast):
+def _placed_as_a_batch(office: Office, batch: list[Message]) -> list[tuple[int | None, str]]:
+    """Each message's case and how it was found (asked again one message at a time)."""
     from casewell.inbox import placing
 
+    with bind_office(office):
+        placing_batch = placing.batch_for(office.pk, batch)
+        for message in batch:
+            placing.place(message, placing_batch)
+        return [
+            (message.case_id, find_thread(message).how if message.case_id else "")
+            for message in Message.objects.filter(pk__in=[m.pk for m in batch]).order_by("pk")
+        ]
+
+
+def test_a_batch_threads_by_sender_and_subject_as_one_message_at_a_time_does(cast):
     damp = a_case(cast.ada)
     stored_message(
         cast.north, subject="Damp in my flat", cc=["partner@example.net"], sent_at=days_ago(3),
@@ -302,15 +314,7 @@ def test_a_batch_threads_by_sender_and_subject_as_one_message_at_a_time_does(cas
         stored_message(cast.north, subject="Noise at night"),
         stored_message(cast.north, subject="Noise at night", sender="someone@example.org"),
     ]
-    with bind_office(cast.north):
-        placing_batch = placing.batch_for(cast.north.pk, batch)
-        for message in batch:
-            placing.place(message, placing_batch)
-        ways = [
-            (message.case_id, find_thread(message).how if message.case_id else "")
-            for message in Message.objects.filter(pk__in=[m.pk for m in batch]).order_by("pk")
-        ]
-    assert ways == [
+    assert _placed_as_a_batch(cast.north, batch) == [
         (damp.pk, BY_SUBJECT),
         (damp.pk, BY_CC_SUBJECT),
         (None, ""),
@@ -322,8 +326,6 @@ def test_a_batch_threads_by_sender_and_subject_as_one_message_at_a_time_does(cas
 
 
 def test_a_batch_threads_replies_as_one_message_at_a_time_does(cast):
-    from casewell.inbox import placing
-
     damp, noise = a_case(cast.ada), a_case(cast.ada, summary="Noise")
     # Two stored with one Message-ID: an answer joins the case of the later.
     for case in (noise, damp):
@@ -343,15 +345,7 @@ def test_a_batch_threads_replies_as_one_message_at_a_time_does(cast):
         stored_message(cast.north, subject="Answer", in_reply_to="<n@x.org>"),
         stored_message(cast.north, subject="Other", in_reply_to="<waiting@example.net>"),
     ]
-    with bind_office(cast.north):
-        placing_batch = placing.batch_for(cast.north.pk, batch)
-        for message in batch:
-            placing.place(message, placing_batch)
-        ways = [
-            (message.case_id, find_thread(message).how if message.case_id else "")
-            for message in Message.objects.filter(pk__in=[m.pk for m in batch]).order_by("pk")
-        ]
-    assert ways == [
+    assert _placed_as_a_batch(cast.north, batch) == [
         (damp.pk, BY_REPLY),
         (damp.pk, BY_REPLY),
         (noise.pk, BY_REFERENCE),
