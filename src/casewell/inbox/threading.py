@@ -142,10 +142,10 @@ class OnCasesAnswered:
         if message.case_id is not None and message.message_id:
             self.rows.setdefault(message.message_id, []).append((message.pk, message.case_id))
 
-    def case_answered(self, message: Message) -> int | None:
-        """The case of the first message ``message`` answers that is on one (of several
-        stored with that Message-ID, the latest), itself left out."""
-        for message_id in referenced_message_ids(message):
+    def case_answered(self, message: Message, ids: list[str]) -> int | None:
+        """The case of the first of ``ids`` (the Message-IDs ``message`` answers) that is
+        on one (of several stored with that Message-ID, the latest), itself left out."""
+        for message_id in ids:
             stored = [row for row in self.rows.get(message_id, ()) if row[0] != message.pk]
             if stored:
                 return max(stored)[1]
@@ -259,7 +259,7 @@ def _by_reply(message: Message, answered: OnCasesAnswered | None = None) -> Thre
         return NO_THREAD
     if answered is None:
         answered = OnCasesAnswered(message.office_id, [message])
-    case_id = answered.case_answered(message)
+    case_id = answered.case_answered(message, ids)
     if case_id is not None:
         return Thread(case_id, BY_REPLY)
     # Ours carry "casewell." (inbox.sending): only then is the e-mail we sent looked for.
