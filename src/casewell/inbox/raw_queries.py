@@ -10,16 +10,18 @@ Writes that are audited still go through the models.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import datetime
 from functools import lru_cache
 
-from django.db import connection
+from django.db import connection, transaction
+from django_tasks_db.compat import Task
 
 from casewell.database import server_bound_cursor
 from casewell.files.models import StoredFile
 from casewell.inbox.models import Message, RawMessage, RawState
-from casewell.offices.tenancy import across_all_offices
+from casewell.jobs.services import is_queued, queued_jobs_statement
+from casewell.offices.tenancy import OFFICE_SETTING, across_all_offices, bind_office
 
 
 def _sql(template: str, *, values: int = 0) -> str:
@@ -69,10 +71,8 @@ def kept_before(office_id: int, digest: str) -> bool:
         return cursor.fetchone() is not None
 
 
-# The two rows kept for every message received. The raw message names its file's row:
-# on PostgreSQL both go in one statement (a round trip less for every message), the
-# file's id as {file_id}. ON CONFLICT rather than catching the unique constraint's
-# error, which would need a savepoint: another round trip.
+# The two rows kept for every message received. ON CONFLICT rather than catching the
+# unique constraint's error, which would need a savepoint: another round trip.
 _INSERT_FILE = (
     "INSERT INTO {file} (office_id, original_name, content_type, size, sha256, storage_name, "
     "uploaded_by_id, uploaded_at) VALUES (%s, 'message.eml', %s, %s, %s, %s, NULL, %s) "
@@ -81,50 +81,82 @@ _INSERT_FILE = (
 _INSERT_RAW = (
     "INSERT INTO {raw} (office_id, sha256, size, door, source, received_at, stored_file_id, "
     "state, quarantine_reason, attempts, parsed_at, duplicate_of_id, reading_job) "
-    "SELECT %s, %s, %s, %s, %s, %s, {file_id}, %s, '', 0, NULL, NULL, '' {from_file} "
+    "SELECT %s, %s, %s, %s, %s, %s, %s, %s, '', 0, NULL, NULL, '' WHERE true "
     "ON CONFLICT DO NOTHING RETURNING id"
+)
+# On PostgreSQL all of it is one statement, which outside a transaction commits as it
+# ends: one round trip for every message received, where binding the office, inserting,
+# looking for the reader, and the transaction's start and end were five. Each step
+# takes its row from the one before, so the office is bound before the first insert
+# (row-level security checks each row as it is inserted), and the file's row is
+# inserted only if the raw message was: a repeat leaves nothing behind. The raw message
+# names its file's row before that is inserted, which its deferred foreign key allows.
+_KEEP_RAW_ON_POSTGRESQL = (
+    f"WITH bound AS (SELECT set_config('{OFFICE_SETTING}', %s, true)), "  # noqa: S608 - a name of ours
+    "new_file AS (SELECT nextval(pg_get_serial_sequence(%s, 'id')) AS id FROM bound), "
+    "kept_raw AS (INSERT INTO {raw} (office_id, sha256, size, door, source, received_at, "
+    "stored_file_id, state, quarantine_reason, attempts, parsed_at, duplicate_of_id, "
+    "reading_job) SELECT %s, %s, %s, %s, %s, %s, new_file.id, %s, '', 0, NULL, NULL, '' "
+    "FROM new_file ON CONFLICT DO NOTHING RETURNING id, stored_file_id), "
+    "kept_file AS (INSERT INTO {file} (id, office_id, original_name, content_type, size, sha256, "
+    "storage_name, uploaded_by_id, uploaded_at) SELECT kept_raw.stored_file_id, %s, "
+    "'message.eml', %s, %s, %s, %s, NULL, %s FROM kept_raw), "
+    "reader AS ({queued_jobs}) "
+    "SELECT kept_raw.id, kept_raw.stored_file_id, ARRAY(SELECT args_kwargs FROM reader) "
+    "FROM (SELECT 1) AS one LEFT JOIN kept_raw ON true"
 )
 
 
 def insert_raw_message(
     office_id: int, *, digest: str, size: int, door: str, source: str, storage_name: str,
-    content_type: str, received_at: datetime,
-) -> RawMessage | None:  # fmt: skip
+    content_type: str, received_at: datetime, reader: Task,
+) -> tuple[RawMessage | None, bool]:  # fmt: skip
     """Insert the raw message and its stored file's row (not audited: the raw message is
-    itself the record of what arrived); the new RawMessage, waiting to be read, or None
-    if the office has these bytes already (kept at the same moment by another door:
-    nothing is then left inserted)."""
+    itself the record of what arrived), and look for ``reader(office_id)`` queued, not
+    yet started (locked until the transaction ends, see ``queued_jobs_statement``).
+
+    Returns the new RawMessage, waiting to be read, or None if the office has these
+    bytes already (kept at the same moment by another door: nothing is then left
+    inserted); and whether the reader was found waiting. Outside a transaction, the
+    rows are committed when this returns."""
     when = connection.ops.adapt_datetimefield_value(received_at)
     file_values = [office_id, content_type, size, digest, storage_name, when]
     raw_values = [office_id, digest, size, door, source, when]
-    with server_bound_cursor() as cursor:
-        if connection.vendor == "postgresql":
-            insert_raw = _INSERT_RAW.format(raw="{raw}", file_id="f.id", from_file="FROM f")
+    queued_jobs, queued_values = queued_jobs_statement(reader)
+    if connection.vendor == "postgresql":
+        # In a caller's transaction, the setting would outlast the statement: bound
+        # around it, it is the caller's again afterwards.
+        binding = bind_office(office_id) if connection.in_atomic_block else nullcontext()
+        with binding, server_bound_cursor() as cursor:
             cursor.execute(
-                _sql(f"WITH f AS ({_INSERT_FILE}), r AS ({insert_raw}) "  # noqa: S608 - no values
-                     "SELECT f.id, r.id FROM f LEFT JOIN r ON true"),
-                [*file_values, *raw_values, RawState.STORED],
+                _sql(_KEEP_RAW_ON_POSTGRESQL.replace("{queued_jobs}", queued_jobs)),
+                [str(office_id), StoredFile._meta.db_table, *raw_values, RawState.STORED,
+                 *file_values, *queued_values],
             )  # fmt: skip
-            stored_file_id, raw_message_id = cursor.fetchone()
-        else:
+            raw_message_id, stored_file_id, queued = cursor.fetchone()
+    else:
+        with transaction.atomic(savepoint=False), server_bound_cursor() as cursor:
             cursor.execute(_sql(_INSERT_FILE), file_values)
             stored_file_id = cursor.fetchone()[0]
             # WHERE true: SQLite reads ON CONFLICT after a bare SELECT as part of a join.
-            insert_raw = _INSERT_RAW.format(raw="{raw}", file_id="%s", from_file="WHERE true")
-            cursor.execute(_sql(insert_raw), [*raw_values, stored_file_id, RawState.STORED])
+            cursor.execute(_sql(_INSERT_RAW), [*raw_values, stored_file_id, RawState.STORED])
             raw_message_id = (cursor.fetchone() or [None])[0]
-        if raw_message_id is None:
-            cursor.execute(_sql("DELETE FROM {file} WHERE id = %s"), [stored_file_id])
-            return None
+            if raw_message_id is None:
+                cursor.execute(_sql("DELETE FROM {file} WHERE id = %s"), [stored_file_id])
+            cursor.execute(queued_jobs, queued_values)
+            queued = [stored for (stored,) in cursor.fetchall()]
+    if raw_message_id is None:
+        return None, False
     stored_file = StoredFile(
         pk=stored_file_id, office_id=office_id, original_name="message.eml",
         content_type=content_type, size=size, sha256=digest, storage_name=storage_name,
         uploaded_at=received_at,
     )  # fmt: skip
-    return RawMessage(
+    message = RawMessage(
         pk=raw_message_id, office_id=office_id, sha256=digest, size=size, door=door,
         source=source, received_at=received_at, stored_file=stored_file, state=RawState.STORED,
     )  # fmt: skip
+    return message, is_queued([office_id], queued)
 
 
 def office_of(raw_message_id: int) -> int | None:

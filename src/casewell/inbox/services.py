@@ -16,18 +16,17 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import Counter
-from concurrent.futures import wait
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_tasks_db.compat import Task
 
 from casewell.files.keys import office_key
 from casewell.files.services import TamperedFile, store_files
 from casewell.files.storage import (
-    flush_in_background,
     new_storage_name,
     path_for,
     read_decrypted,
@@ -124,10 +123,11 @@ def receive_raw(office: Office, raw: bytes, *, door: str, source: str = "") -> R
     """Keep one message's bytes, encrypted, and wake the job that reads them.
 
     Requires: ``door`` one of Door's values. Safe from any thread or process.
-    Causes: the encrypted file, its StoredFile row, the RawMessage and (unless one is
-    waiting) the office's reading job, the last three committed together before this
-    returns, so the caller may answer "received". The same bytes for the same office
-    give back the RawMessage already kept (nothing new is kept).
+    Causes: the encrypted file, its StoredFile row and the RawMessage, the rows
+    committed before this returns (outside a caller's transaction), so the caller may
+    answer "received"; then, unless one is waiting, the office's reading job. The same
+    bytes for the same office give back the RawMessage already kept (nothing new is
+    kept).
     """
     return keep_raw(office, raw, door=door, source=source)[0]
 
@@ -139,39 +139,42 @@ def keep_raw(
     if door not in Door.values:
         raise ValueError(f"Unknown door {door!r}: one of {', '.join(Door.values)}.")
     digest = hashlib.sha256(raw).hexdigest()
-    # One transaction, no savepoint (on PostgreSQL bind_office has opened it already),
-    # on disk when it returns: the sender is then told the message is received.
-    with committed_to_disk(), bind_office(office), transaction.atomic(savepoint=False):
-        if door in DOORS_THAT_REPEAT and kept_before(office.pk, digest):
-            existing = RawMessage.objects.filter(sha256=digest).first()
-            if existing is not None:
-                return existing, False
-        storage_name = new_storage_name()
-        path = path_for(office.pk, storage_name)
-        # Written before the rows that name it (a crash between leaves an orphan file, which
-        # the files sweep removes, never a row without its bytes), and on disk before they
-        # are committed: it is flushed while they are written.
-        write_encrypted(path, _key(office.pk), storage_name, [raw], flushed=False)
-        on_disk = flush_in_background(path)
-        try:
-            message = insert_raw_message(
+    if door in DOORS_THAT_REPEAT:
+        with bind_office(office):
+            existing = RawMessage.objects.filter(sha256=digest).first() if kept_before(
+                office.pk, digest
+            ) else None
+        if existing is not None:
+            return existing, False
+    storage_name = new_storage_name()
+    path = path_for(office.pk, storage_name)
+    # On disk before the rows that name it are committed (a crash between leaves an
+    # orphan file, which the files sweep removes, never a row without its bytes).
+    write_encrypted(path, _key(office.pk), storage_name, [raw])
+    try:
+        # Committed, and on disk, when this returns: the sender is then told the message
+        # is received. (On PostgreSQL, in one statement: see insert_raw_message.)
+        with committed_to_disk():
+            message, reader_waiting = insert_raw_message(
                 office.pk, digest=digest, size=len(raw), door=door, source=source[:2000],
                 storage_name=storage_name, content_type=RAW_CONTENT_TYPE,
-                received_at=timezone.now(),
+                received_at=timezone.now(), reader=_reading_job(),
             )  # fmt: skip
-            if message is None:
-                # Kept before (the door did not ask first), or at the same moment by
-                # another door or thread.
-                wait([on_disk])
-                path.unlink(missing_ok=True)
-                return RawMessage.objects.get(sha256=digest), False
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    if message is None:
+        # Kept before (the door did not ask first), or at the same moment by another door
+        # or thread.
+        path.unlink(missing_ok=True)
+        with bind_office(office):
+            return RawMessage.objects.get(sha256=digest), False
+    if not reader_waiting:
+        # After the commit: the message waits for the reader (and if this fails, the
+        # minute's sweep wakes one).
+        with transaction.atomic():
             wake_reader(office.pk)
-            on_disk.result()  # raises if the disk refused: nothing is then kept
-        except BaseException:
-            wait([on_disk])
-            path.unlink(missing_ok=True)
-            raise
-        return message, True
+    return message, True
 
 
 def raw_bytes(raw_message: RawMessage) -> bytes:
@@ -372,9 +375,13 @@ def _keep_reading(
 def wake_reader(office_id: int) -> None:
     """Make sure a job will read the office's waiting mail. Requires a transaction (the
     caller's, which keeps the mail): see ``jobs.services.enqueue_unless_waiting``."""
-    from casewell.inbox.tasks import read_waiting_mail as reading_job
+    enqueue_unless_waiting(_reading_job(), office_id)
 
-    enqueue_unless_waiting(reading_job, office_id)
+
+def _reading_job() -> Task:
+    from casewell.inbox.tasks import read_waiting_mail  # it calls this module's
+
+    return read_waiting_mail
 
 
 def wake_readers_for_waiting_mail(received_before: datetime) -> int:

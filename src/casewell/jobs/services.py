@@ -226,27 +226,41 @@ def enqueue_unless_waiting(task: Task, *args: Any) -> bool:
 
     For jobs that do all the waiting work when they run (reading an office's new
     mail, say): a job not yet started will see what the caller is committing, so a
-    second would find nothing to do. Requires a transaction (it locks the queued job
-    on PostgreSQL until the caller commits, so a worker cannot start it in between
-    and miss the caller's work; SQLite's write transaction excludes the worker
-    already). Returns whether it enqueued one.
+    second would find nothing to do. Requires a transaction (see
+    ``queued_jobs_statement``). Returns whether it enqueued one.
     """
+    statement, values = queued_jobs_statement(task)
+    with server_bound_cursor() as cursor:
+        cursor.execute(statement, values)
+        if is_queued(args, [stored for (stored,) in cursor.fetchall()]):
+            return False
+    task.enqueue(*args)
+    return True
+
+
+def queued_jobs_statement(task: Task) -> tuple[str, list[Any]]:
+    """A statement giving the arguments of ``task``'s jobs not yet started, and its values.
+
+    On PostgreSQL it locks those jobs until the transaction ends, so a worker cannot
+    start one between the caller's look and its commit and miss the caller's work
+    (SQLite's write transaction excludes the worker already)."""
     # Plain SQL, as this runs for every message received; the few queued jobs of the
-    # task are compared in Python (their arguments are JSON, stored differently by each
-    # database).
+    # task are compared in Python by ``is_queued`` (their arguments are JSON, stored
+    # differently by each database).
     query = QUEUED_JOBS_OF_TASK.format(
         table=connection.ops.quote_name(DBTaskResult._meta.db_table)
     )
     if connection.vendor == "postgresql":
         query += " FOR UPDATE"
+    return query, [TaskResultStatus.READY, task.module_path]
+
+
+def is_queued(args: Iterable[Any], queued: Iterable[Any]) -> bool:
+    """Whether a job with these arguments is among ``queued`` (their stored arguments, as
+    ``queued_jobs_statement`` gives them)."""
     wanted = {"args": normalize_json(list(args)), "kwargs": {}}
-    with server_bound_cursor() as cursor:
-        cursor.execute(query, [TaskResultStatus.READY, task.module_path])
-        for (stored,) in cursor.fetchall():
-            if (json.loads(stored) if isinstance(stored, str) else stored) == wanted:
-                return False
-    task.enqueue(*args)
-    return True
+    return any((json.loads(stored) if isinstance(stored, str) else stored) == wanted
+               for stored in queued)
 
 
 def live_jobs(job_ids: Iterable[str]) -> set[str]:

@@ -6,7 +6,11 @@ from email import message_from_bytes, policy
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
+from django_tasks_db.models import DBTaskResult
 
+from casewell.files.models import StoredFile
 from casewell.files.storage import path_for
 from casewell.inbox import services
 from casewell.inbox.models import Message, RawMessage, RawState
@@ -67,6 +71,50 @@ def test_a_repeat_by_smtp_is_recognised_as_it_is_inserted_and_its_file_removed(
     # A mailbox read again asks first, and writes nothing.
     again, new = services.keep_raw(cast.north, raw, door="imap", source="imap:office uid 8")
     assert (again.pk, new) == (first.pk, False) and len(asked) == 1
+    with bind_office(cast.north):
+        assert RawMessage.objects.count() == 1
+
+
+def test_a_repeat_leaves_no_row_of_its_file(cast):
+    raw = simple()
+    first = services.receive_raw(cast.north, raw, door="smtp")
+    assert services.keep_raw(cast.north, raw, door="lmtp")[0].pk == first.pk
+    with bind_office(cast.north):
+        assert list(StoredFile.objects.values_list("pk", flat=True)) == [first.stored_file_id]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mail_received_outside_a_transaction_is_committed_when_receiving_returns(cast):
+    north = cast.north
+    services.receive_raw(north, simple(message_id="<first@example.net>"), door="smtp")
+    with CaptureQueriesContext(connection) as statements:
+        kept = services.receive_raw(north, simple(message_id="<second@example.net>"), door="smtp")
+    if connection.vendor == "postgresql":
+        # Office bound, rows kept, waiting reader found, and committed: one round trip.
+        assert len(statements.captured_queries) == 1
+    assert not connection.in_atomic_block
+    # Seen by another connection: committed, so the sender may be told it is received.
+    other = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with other.cursor() as cursor:
+            if other.vendor == "postgresql":
+                cursor.execute("SELECT set_config('casewell.all_offices', 'on', false)")
+            cursor.execute("SELECT state FROM inbox_rawmessage WHERE id = %s", [kept.pk])
+            assert cursor.fetchone() == (RawState.STORED,)
+    finally:
+        other.close()
+    # One reader waits for both.
+    assert [job.args_kwargs["args"] for job in DBTaskResult.objects.all()] == [[north.pk]]
+
+
+@pytest.mark.postgres_only
+def test_receiving_in_a_transaction_bound_to_another_office_leaves_that_office_bound(cast):
+    with bind_office(cast.south), transaction.atomic():
+        services.receive_raw(cast.north, simple(), door="smtp")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('casewell.office_id')")
+            assert cursor.fetchone() == (str(cast.south.pk),)
+        assert not RawMessage.objects.exists()
     with bind_office(cast.north):
         assert RawMessage.objects.count() == 1
 
@@ -201,8 +249,6 @@ def test_the_same_bytes_kept_at_the_same_moment_by_two_doors_are_kept_once(
 def test_mail_the_disk_will_not_take_is_refused_and_nothing_of_it_kept(
     cast, data_folder, monkeypatch
 ):
-    from django.db import transaction
-
     from casewell.files import storage
 
     def refuse(descriptor):
