@@ -141,10 +141,10 @@ def keep_raw(
     digest = hashlib.sha256(raw).hexdigest()
     if door in DOORS_THAT_REPEAT:
         with bind_office(office):
-            existing = RawMessage.objects.filter(sha256=digest).first() if kept_before(
-                office.pk, digest
-            ) else None
-        if existing is not None:
+            existing = kept_before(office.pk, digest) and (
+                RawMessage.objects.filter(sha256=digest).first()
+            )
+        if existing:
             return existing, False
     storage_name = new_storage_name()
     path = path_for(office.pk, storage_name)
@@ -170,8 +170,8 @@ def keep_raw(
         with bind_office(office):
             return RawMessage.objects.get(sha256=digest), False
     if not reader_waiting:
-        # After the commit: the message waits for the reader (and if this fails, the
-        # minute's sweep wakes one).
+        # After the commit. Should this fail, the message is kept all the same, and the
+        # minute's sweep wakes a reader for it.
         with transaction.atomic():
             wake_reader(office.pk)
     return message, True
