@@ -32,6 +32,12 @@ class MessagePage(CasewellPage):
         assert self.heading == "Undelivered Mail Returned to Sender", self.heading
 
 
+class TimelinePage(CasewellPage):
+    def verify(self) -> None:
+        super().verify()
+        assert self.heading == "Timeline", self.heading
+
+
 class SendPage(CasewellPage):
     def verify(self) -> None:
         super().verify()
@@ -65,7 +71,12 @@ def test_a_bounced_email_is_shown_and_sent_again_to_a_corrected_address(cast, si
         returns = shown.page.get_by_test_id("message-returns").inner_text()
         assert "The e-mail “Your repair" in returns and "which did not arrive" in returns
 
-        page = ada.open(f"/cases/{case.pk}/", CasePage)
+        # The e-mail's entry on the timeline says so too, and leads to the case's mail.
+        timeline = ada.open(f"/timeline/case/{case.pk}/", TimelinePage)
+        marked = timeline.page.get_by_test_id("did-not-arrive").inner_text()
+        assert marked.startswith("It did not arrive at dan.rowe@example.nte.")
+        tab_to(timeline.page, text="Send it again from the case’s mail")
+        page = ada.follow(lambda: timeline.page.keyboard.press("Enter"), CasePage)
         tab_to(page.page, text="Change the address and send again")
         again = ada.follow(lambda: page.page.keyboard.press("Enter"), SendPage)
         form = again.page

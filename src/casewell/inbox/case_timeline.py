@@ -20,7 +20,13 @@ from collections.abc import Iterable
 from django.db import connection
 from django.http import Http404
 
-from casewell.inbox.models import Message, MessageAttachment, MessageState
+from casewell.inbox.models import (
+    Message,
+    MessageAttachment,
+    MessageState,
+    OutgoingMessage,
+    OutgoingState,
+)
 from casewell.offices.models import User
 from casewell.safety.handlers import current_handler, handlers_for_people, may_read_contact
 from casewell.timeline.models import INBOX_MESSAGE
@@ -138,3 +144,15 @@ def read_on_timeline(user: User, message_id: int) -> User | None:
         return routing.handler
     record_exposure(user, message, ExposureAction.READ)
     return None
+
+
+def undelivered(outgoing_ids: Iterable[int]) -> dict[int, str]:
+    """Of these e-mails sent, those a mail server sent back (``inbox.bounces``): to which
+    addresses, and why, in a line for the timeline. Requires the office bound. One query."""
+    came_back = OutgoingMessage.objects.filter(
+        pk__in=list(outgoing_ids), state=OutgoingState.BOUNCED
+    ).values_list("pk", "bounced_to", "to", "bounce_reason")
+    return {
+        pk: f"It did not arrive at {', '.join(bounced_to or to)}. {reason}."
+        for pk, bounced_to, to, reason in came_back
+    }

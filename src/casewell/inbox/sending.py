@@ -57,7 +57,7 @@ from casewell.inbox.models import (
 from casewell.offices.audit import record_event
 from casewell.offices.models import Office, User
 from casewell.offices.tenancy import across_all_offices, bind_office, current_actor
-from casewell.timeline.models import Direction
+from casewell.timeline.models import INBOX_OUTGOING, Direction
 from casewell.timeline.services import record_email
 
 logger = logging.getLogger("casewell.inbox")
@@ -413,7 +413,7 @@ def _record_sent(outgoing: OutgoingMessage) -> None:
                 correspondent=", ".join(outgoing.to),
                 occurred_at=outgoing.sent_at,
                 by=outgoing.created_by,
-                source=f"inbox.OutgoingMessage:{outgoing.pk}",
+                source=f"{INBOX_OUTGOING}{outgoing.pk}",
                 attachments=files,
             )
 

@@ -73,6 +73,8 @@ class EntryOut(Schema):
     source: str
     attachments: list[AttachmentOut]
     handled_by: Author | None = None
+    # For an e-mail sent from the case that a mail server sent back: to whom, and why.
+    did_not_arrive: str = ""
 
 
 class EntryPage(Schema):
@@ -130,6 +132,7 @@ def entry_out(entry: TimelineEntry, *, with_sensitive_text: bool = False) -> dic
         "to_status": entry.to_status,
         "source": entry.source,
         "handled_by": None,
+        "did_not_arrive": entry.did_not_arrive,
         "attachments": [
             {
                 "id": attached.pk,
@@ -158,7 +161,7 @@ def _handled_out(entry: TimelineEntry) -> dict[str, Any]:
         "is_sensitive": entry.is_sensitive, "text": None, "direction": entry.direction,
         "duration_minutes": None, "subject": "", "place": "", "correspondent": "",
         "from_status": "", "to_status": "", "source": entry.source, "attachments": [],
-        "handled_by": {"id": handler.pk, "full_name": handler.full_name},
+        "handled_by": {"id": handler.pk, "full_name": handler.full_name}, "did_not_arrive": "",
     }  # fmt: skip
 
 

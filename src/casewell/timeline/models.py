@@ -30,6 +30,9 @@ class EntryKind(models.TextChoices):
 # An entry standing for a message that came into the inbox: "inbox.Message:<id>". The
 # message keeps its own distress assessment and its own rules for who may read it.
 INBOX_MESSAGE = "inbox.Message:"
+# An entry standing for an e-mail sent from the case: "inbox.OutgoingMessage:<id>". Whether
+# it arrived is the e-mail's to say (a bounce may come back later).
+INBOX_OUTGOING = "inbox.OutgoingMessage:"
 
 
 class Direction(models.TextChoices):
@@ -82,6 +85,9 @@ class TimelineEntry(TenantModel):
     # Not a field: set by the timeline's reading functions on incoming mail whose sender's
     # contact is routed to a designated handler the reader is not (show only "Handled by").
     handled_by: User | None = None
+    # Not a field either: for an e-mail sent from the case that came back, to which
+    # addresses and why (set by the same functions; "" when it did not come back).
+    did_not_arrive: str = ""
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
@@ -110,9 +116,17 @@ class TimelineEntry(TenantModel):
     @property
     def inbox_message_id(self) -> int | None:
         """The inbox message this entry stands for (incoming mail on the case), or None."""
-        if not self.source.startswith(INBOX_MESSAGE):
+        return self._id_after(INBOX_MESSAGE)
+
+    @property
+    def outgoing_message_id(self) -> int | None:
+        """The e-mail sent from the case this entry stands for, or None."""
+        return self._id_after(INBOX_OUTGOING)
+
+    def _id_after(self, prefix: str) -> int | None:
+        if not self.source.startswith(prefix):
             return None
-        number = self.source.removeprefix(INBOX_MESSAGE)
+        number = self.source.removeprefix(prefix)
         return int(number) if number.isdigit() else None
 
     # What protected reading knows the entry as: incoming mail is its message (scored once,

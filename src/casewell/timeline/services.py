@@ -466,6 +466,20 @@ def _mail_handlers(user: User, entries: Iterable[TimelineEntry]) -> None:
         entry.handled_by = handlers.get(entry.inbox_message_id)  # type: ignore[arg-type]
 
 
+def _mail_that_came_back(entries: Iterable[TimelineEntry]) -> None:
+    """Mark the e-mail sent among ``entries`` that did not arrive (``entry.did_not_arrive``).
+    One query when there is any, else none: asked as the page is shown, so a bounce that
+    came back after the e-mail joined the timeline is shown on it too."""
+    sent = [entry for entry in entries if entry.outgoing_message_id is not None]
+    if not sent:
+        return
+    from casewell.inbox.case_timeline import undelivered
+
+    came_back = undelivered([entry.outgoing_message_id for entry in sent])
+    for entry in sent:
+        entry.did_not_arrive = came_back.get(entry.outgoing_message_id, "")  # type: ignore[arg-type]
+
+
 # --- Reading it ----------------------------------------------------------------------------
 
 
@@ -508,6 +522,7 @@ def timeline_for(
         # Read inside the office binding: on PostgreSQL the wall hides the rows otherwise.
         result.object_list = list(result.object_list)
         _mail_handlers(user, result.object_list)
+        _mail_that_came_back(result.object_list)
     return result
 
 
@@ -528,6 +543,7 @@ def open_entry(user: User, timelineentry_id: Any, *, channel: str = "page") -> T
             entry.handled_by = read_on_timeline(user, entry.inbox_message_id)
         else:
             record_exposure(user, entry, ExposureAction.READ)
+            _mail_that_came_back([entry])
     return entry
 
 

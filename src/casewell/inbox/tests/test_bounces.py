@@ -228,6 +228,41 @@ def test_a_delay_report_joins_the_case_but_the_email_is_not_marked_as_lost(cast,
         assert not AuditEntry.objects.filter(action="inbox.bounced").exists()
 
 
+def test_the_email_sent_on_the_timeline_says_it_did_not_arrive_once_it_bounces(
+    cast, sent_from_case, client_for, api_as
+):
+    case, outgoing, received = sent_from_case
+    timeline = reverse("timeline:case", kwargs={"case_id": case.pk})
+    entries = f"/api/v1/timeline/cases/{case.pk}/entries"
+    sent_entry = next(
+        item for item in api_as(cast.ada).get(entries).json()["items"]
+        if item["source"] == f"inbox.OutgoingMessage:{outgoing.pk}"
+    )  # fmt: skip
+    assert sent_entry["did_not_arrive"] == ""
+    assert "Did not arrive" not in client_for(cast.ada).get(timeline).content.decode()
+
+    # The entry was written when the e-mail went; the bounce came after, and it shows.
+    arrives(cast.north, delivery_report(received))
+    page = client_for(cast.ada).get(timeline).content.decode()
+    assert f"It did not arrive at {DAN}. There is no mailbox at that address" in page
+    assert "Did not arrive</strong>" in page and "#case-mail" in page
+    entry_page = client_for(cast.ada).get(
+        reverse("timeline:entry", kwargs={"timelineentry_id": sent_entry["id"]})
+    )
+    assert f"It did not arrive at {DAN}." in entry_page.content.decode()
+    shown = next(
+        item for item in api_as(cast.ada).get(entries).json()["items"]
+        if item["id"] == sent_entry["id"]
+    )  # fmt: skip
+    assert shown["did_not_arrive"].startswith(f"It did not arrive at {DAN}. There is no mailbox")
+    assert "550 5.1.1 user unknown" in shown["did_not_arrive"]
+    # The bounce's own entry (incoming) is not marked.
+    assert all(
+        item["did_not_arrive"] == "" for item in api_as(cast.ada).get(entries).json()["items"]
+        if item["id"] != sent_entry["id"]
+    )  # fmt: skip
+
+
 # --- Walls and strangers ---------------------------------------------------------------------
 
 

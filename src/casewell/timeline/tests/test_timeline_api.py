@@ -45,7 +45,7 @@ def test_the_api_lists_a_cases_timeline_newest_first_with_a_kind_filter(cast, ca
         "occurred_at": None, "recorded_at": None, "is_sensitive": False, "text": "A call",
         "direction": "in", "duration_minutes": 4, "subject": "", "place": "",
         "correspondent": "", "from_status": "", "to_status": "", "source": "", "attachments": [],
-        "handled_by": None,
+        "handled_by": None, "did_not_arrive": "",
     }  # fmt: skip
     only_notes = ada.get(f"{base(case)}/entries", {"kind": "note"}).json()
     assert [item["id"] for item in only_notes["items"]] == [note.pk]
