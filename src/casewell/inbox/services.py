@@ -373,8 +373,9 @@ def _keep_reading(
 
 
 def wake_reader(office_id: int) -> None:
-    """Make sure a job will read the office's waiting mail. Requires a transaction (the
-    caller's, which keeps the mail): see ``jobs.services.enqueue_unless_waiting``."""
+    """Make sure a job will read the office's waiting mail, committed already or in the
+    caller's transaction. Requires a transaction: see
+    ``jobs.services.enqueue_unless_waiting``."""
     enqueue_unless_waiting(_reading_job(), office_id)
 
 
