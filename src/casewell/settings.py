@@ -144,7 +144,12 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-elif _database["ENGINE"] != "django.db.backends.postgresql":
+elif _database["ENGINE"] == "django.db.backends.postgresql":
+    # A statement run a sixth time on a connection is prepared: parsed and planned
+    # once, not each time. Only Casewell's server-bound cursors (casewell.database)
+    # prepare; Django's own bind values on the client and never do.
+    _database.setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
+else:
     raise ImproperlyConfigured("CASEWELL_DATABASE_URL must be a sqlite:// or postgres:// address.")
 _database["TEST"] = {"NAME": read_str("CASEWELL_TEST_DATABASE_NAME") or None}
 DATABASES = {"default": _database}
