@@ -1,7 +1,6 @@
 import pytest
 from django.test import Client
 
-from casewell.jobs.tests.conftest import migrated_template, processes  # noqa: F401 - fixtures
 from casewell.offices.tokens import create_token
 
 

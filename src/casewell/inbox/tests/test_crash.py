@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import psycopg
 
-from casewell.jobs.tests.conftest import Processes, wait_until
+from casewell.testing.processes import Processes, wait_until
 
 COUNT = 300
 

@@ -9,12 +9,7 @@ import socket
 from email.message import EmailMessage
 
 from casewell.inbox.tests.dovecot import free_port
-from casewell.jobs.tests import conftest as shared
-from casewell.jobs.tests.conftest import Processes, wait_until
-
-# Real processes on a database of their own (see casewell.jobs.tests.conftest).
-migrated_template = shared.migrated_template
-processes = shared.processes
+from casewell.testing.processes import Processes, wait_until
 
 OFFICE = """
 from casewell.inbox.services import add_inbox_address

@@ -10,7 +10,7 @@ from urllib.error import URLError
 import pytest
 
 from casewell.jobs.services import BUILT_IN_SCHEDULES
-from casewell.jobs.tests.conftest import Processes, wait_until
+from casewell.testing.processes import Processes, wait_until
 
 BUILT_IN_KEYS = sorted(key for key, _, _ in BUILT_IN_SCHEDULES)
 

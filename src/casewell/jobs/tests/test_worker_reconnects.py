@@ -8,9 +8,9 @@ from django.db import connection, connections
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from casewell.jobs.tests.conftest import wait_until
 from casewell.jobs.tests.tasks import effect_count, record_effect
 from casewell.jobs.worker import CasewellWorker
+from casewell.testing.processes import wait_until
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 

@@ -17,7 +17,6 @@ import time_machine
 
 from casewell.jobs.scheduler import Scheduler
 from casewell.jobs.testing import run_queued_tasks
-from casewell.jobs.tests.conftest import migrated_template, processes  # noqa: F401 - shared
 from casewell.offices.models import User
 from casewell.offices.tenancy import across_all_offices, bind_office
 from casewell.safety import services

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 
-from casewell.jobs.tests.conftest import Processes, wait_until
+from casewell.testing.processes import Processes, wait_until
 
 WITHIN = 30.0
 
