@@ -5,7 +5,7 @@ from hypothesis import settings as hypothesis_settings
 from casewell.offices.models import User
 from casewell.testing.cast import Cast, make_cast
 
-# Defined here once, so the database processes share is migrated once for the whole run.
+# Defined here once, so the database processes share is migrated once per test worker.
 from casewell.testing.processes import migrated_template, processes  # noqa: F401 - fixtures
 
 # The property tests explore the same examples on every run, so a red run is one anyone can

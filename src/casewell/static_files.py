@@ -21,9 +21,11 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):
 
     def add_files_from_finders(self) -> None:
         found = StaticFilesMiddleware._from_finders
-        if found is None:
-            before = dict(self.files)
-            super().add_files_from_finders()
-            found = {url: file for url, file in self.files.items() if before.get(url) is not file}
-            StaticFilesMiddleware._from_finders = found
-        self.files.update(found)
+        if found is not None:
+            self.files.update(found)
+            return
+        before = dict(self.files)
+        super().add_files_from_finders()
+        StaticFilesMiddleware._from_finders = {
+            url: file for url, file in self.files.items() if before.get(url) is not file
+        }

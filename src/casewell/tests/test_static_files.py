@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.conf import settings
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
 from django.test import Client
 
 from casewell.static_files import StaticFilesMiddleware
@@ -14,7 +16,7 @@ def test_every_client_gets_the_static_files_found_once_for_the_process():
     first, second = Client().get(STYLESHEET), Client().get(STYLESHEET)
     assert first.status_code == second.status_code == 200
     served = b"".join(first.streaming_content)
-    on_disk = (settings.PROJECT_DIR / "build" / "static" / "casewell" / "casewell.css").read_bytes()
+    on_disk = Path(finders.find(STYLESHEET.removeprefix("/static/"))).read_bytes()
     assert served == on_disk == b"".join(second.streaming_content)
     assert first["Content-Type"].startswith("text/css")
     # Both middlewares (one for each client) hold the very same file, found once.
