@@ -17,10 +17,14 @@ hypothesis_settings.load_profile("casewell")
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache: ids are reused between tests, so a working
-    pattern or rate-limit count kept for one test's user must not meet the next test's."""
+    pattern or rate-limit count kept for one test's user, or a file key read for one
+    test's office, must not meet the next test's."""
     from django.core.cache import cache
 
+    from casewell.files.keys import forget_office_keys
+
     cache.clear()
+    forget_office_keys()
 
 
 @pytest.fixture

@@ -25,20 +25,34 @@ def _wrap(key: bytes) -> str:
     return encrypt_text(base64.urlsafe_b64encode(key).decode())
 
 
-# Unwrapped keys by their wrapped form: unwrapping costs more than reading the row, and
-# a file key never changes (a rewrapped key is a new wrapped form of the same key).
-_unwrapped: dict[str, bytes] = {}
-
-
 def _unwrap(wrapped: str) -> bytes:
-    if wrapped not in _unwrapped:
-        _unwrapped[wrapped] = base64.urlsafe_b64decode(decrypt_text(wrapped))
-    return _unwrapped[wrapped]
+    return base64.urlsafe_b64decode(decrypt_text(wrapped))
+
+
+# Each office's key, once read: receiving mail asks for it for every message, and
+# unwrapping costs more than the rest of reading the row. A key never changes once
+# made (rotating the master key rewraps, not replaces, it).
+_keys: dict[int, bytes] = {}
 
 
 def office_key(office: Office | int) -> bytes:
     """The office's file key, made (and stored wrapped) the first time it is needed."""
     office_id = office if isinstance(office, int) else office.pk
+    if office_id in _keys:
+        return _keys[office_id]
+    key = _read_or_made(office_id)
+    # Kept once its row is committed: a key made in a transaction that is then rolled
+    # back must not go on encrypting files here that no other process could open.
+    transaction.on_commit(lambda: _keys.setdefault(office_id, key))
+    return key
+
+
+def forget_office_keys() -> None:
+    """Forget the keys read so far (for tests, whose offices' ids are used again)."""
+    _keys.clear()
+
+
+def _read_or_made(office_id: int) -> bytes:
     with bind_office(office_id, actor=current_actor()):
         existing = OfficeKey.objects.filter(office_id=office_id).first()
         if existing is not None:

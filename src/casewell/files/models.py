@@ -31,7 +31,8 @@ class OfficeKey(TenantModel):
 
 
 class StoredFile(TenantModel):
-    """One uploaded file. Its bytes live encrypted under the data folder, named at random.
+    """One uploaded file. Its bytes live encrypted under the data folder, named at random,
+    or, for mail as received, in the database (FileContents).
 
     A stored file has no permission of its own: the record that holds it (a
     timeline entry, a permission form) decides who may read it, and checks that
@@ -45,6 +46,9 @@ class StoredFile(TenantModel):
     storage_name = models.CharField(max_length=64, unique=True, editable=False)
     uploaded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
+    in_database = models.BooleanField(
+        default=False, help_text="Its encrypted bytes are a FileContents row, not a file on disk."
+    )
 
     class Meta:
         indexes = [models.Index(fields=["office", "sha256"])]
@@ -61,3 +65,23 @@ class StoredFile(TenantModel):
         """ "PDF", "Word document": what the file is, for people."""
         kind = self.kind
         return kind.name if kind is not None else self.content_type
+
+
+class FileContents(TenantModel):
+    """The encrypted bytes of a stored file kept in the database, as they would be on disk.
+
+    Mail is kept so as it arrives: committed with its rows in one transaction, with no
+    file to create and flush first, the door that received it can answer sooner, and
+    there is never a row without its bytes. Kept apart from StoredFile so that listing
+    files never loads their bytes.
+    """
+
+    stored_file = models.OneToOneField(
+        StoredFile, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    encrypted = models.BinaryField()
+
+    audited = False  # its StoredFile is the record; these bytes are unreadable without the key
+
+    def __str__(self) -> str:
+        return f"Contents of stored file {self.stored_file_id}"

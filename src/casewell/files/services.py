@@ -27,10 +27,11 @@ from django.utils.http import content_disposition_header
 
 from casewell.files.keys import office_key
 from casewell.files.kinds import HEAD_SIZE, NotAccepted, identify
-from casewell.files.models import StoredFile
+from casewell.files.models import FileContents, StoredFile
 from casewell.files.storage import (
     CHUNK_SIZE,
     TamperedFile,
+    decrypt_bytes,
     files_folder,
     flush_in_background,
     new_storage_name,
@@ -57,6 +58,7 @@ __all__ = [
     "remove_orphaned_files",
     "store_file",
     "store_files",
+    "stored_chunks",
 ]
 
 logger = logging.getLogger(__name__)
@@ -217,10 +219,28 @@ def _written(
 
 def file_chunks(stored_file: StoredFile) -> Iterator[bytes]:
     """The file's contents, decrypted a chunk at a time. TamperedFile if they were changed."""
-    key = office_key(stored_file.office_id)
-    return read_decrypted(
-        path_for(stored_file.office_id, stored_file.storage_name), key, stored_file.storage_name
-    )
+    encrypted = None
+    if stored_file.in_database:
+        with bind_office(stored_file.office_id):
+            encrypted = (
+                FileContents.objects.filter(stored_file_id=stored_file.pk)
+                .values_list("encrypted", flat=True)
+                .first()
+            )
+        if encrypted is None:
+            raise TamperedFile(f"The stored file {stored_file.storage_name} has no contents.")
+    return stored_chunks(stored_file.office_id, stored_file.storage_name, encrypted)
+
+
+def stored_chunks(
+    office_id: int, storage_name: str, encrypted: bytes | memoryview | None
+) -> Iterator[bytes]:
+    """``file_chunks`` of a file whose ``encrypted`` bytes the caller has read from the
+    database already, or (None) that is on disk."""
+    key = office_key(office_id)
+    if encrypted is not None:
+        return decrypt_bytes(bytes(encrypted), key, storage_name)
+    return read_decrypted(path_for(office_id, storage_name), key, storage_name)
 
 
 def read_bytes(stored_file: StoredFile) -> bytes:
@@ -288,7 +308,8 @@ def hold_reason(stored_file: StoredFile) -> str | None:
 
 
 def delete_stored_file(stored_file: StoredFile) -> None:
-    """Remove a stored file: the row now (audited), the encrypted bytes once that commits.
+    """Remove a stored file: the row now (audited), the encrypted bytes with it (kept in
+    the database) or once that commits (on disk).
 
     Raises FileOnHold, saying why, for a file something holds: every deletion
     (retention, an upload replaced, a person erased) comes through here.
@@ -299,7 +320,7 @@ def delete_stored_file(stored_file: StoredFile) -> None:
         raise FileOnHold(f"{stored_file.original_name} is kept: {reason}")
     path = path_for(stored_file.office_id, stored_file.storage_name)
     with bind_office(stored_file.office_id, actor=current_actor()), transaction.atomic():
-        stored_file.delete()
+        stored_file.delete()  # and its FileContents, if kept in the database
         transaction.on_commit(lambda: path.unlink(missing_ok=True))
 
 

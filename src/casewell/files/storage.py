@@ -9,16 +9,20 @@ file of any size is handled with one chunk in memory. Every chunk is also bound
 to the file's storage name (associated data), so one file's ciphertext cannot be
 passed off as another's.
 
-Layout: ``CWF1`` + prefix (7 bytes), then chunks of ciphertext + 16-byte tag.
+Layout: ``CWF1`` + prefix (7 bytes), then chunks of ciphertext + 16-byte tag. The
+same bytes are kept either in a file under the data folder or, for a file kept in the
+database (mail as received), in a FileContents row.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import secrets
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import BinaryIO
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -70,6 +74,27 @@ def _rechunk(pieces: Iterable[bytes]) -> Iterator[bytes]:
         yield bytes(buffer)
 
 
+def _encrypted(key: bytes, storage_name: str, pieces: Iterable[bytes]) -> Iterator[bytes]:
+    """The stored form of ``pieces``, a chunk at a time (the header first)."""
+    aead = AESGCM(key)
+    prefix = secrets.token_bytes(PREFIX_SIZE)
+    associated = _associated_data(storage_name)
+    yield MAGIC + prefix
+    chunks = _rechunk(pieces)
+    current = next(chunks, b"")
+    index = 0
+    # Look one chunk ahead: the last one is marked as last in its nonce.
+    for following in chunks:
+        yield aead.encrypt(_nonce(prefix, index, False), current, associated)
+        current, index = following, index + 1
+    yield aead.encrypt(_nonce(prefix, index, True), current, associated)
+
+
+def encrypt_bytes(key: bytes, storage_name: str, contents: bytes) -> bytes:
+    """``contents`` encrypted as a stored file, in memory: to keep in the database."""
+    return b"".join(_encrypted(key, storage_name, [contents]))
+
+
 def write_encrypted(
     path: Path, key: bytes, storage_name: str, pieces: Iterable[bytes], *, flushed: bool = True
 ) -> None:
@@ -82,21 +107,11 @@ def write_encrypted(
     makes its name durable (on ext4, which commits the directory entry with it).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    aead = AESGCM(key)
-    prefix = secrets.token_bytes(PREFIX_SIZE)
-    associated = _associated_data(storage_name)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with open(descriptor, "wb") as out:
-            out.write(MAGIC + prefix)
-            chunks = _rechunk(pieces)
-            current = next(chunks, b"")
-            index = 0
-            # Look one chunk ahead: the last one is marked as last in its nonce.
-            for following in chunks:
-                out.write(aead.encrypt(_nonce(prefix, index, False), current, associated))
-                current, index = following, index + 1
-            out.write(aead.encrypt(_nonce(prefix, index, True), current, associated))
+            for piece in _encrypted(key, storage_name, pieces):
+                out.write(piece)
             out.flush()
             if flushed:
                 os.fsync(out.fileno())
@@ -133,8 +148,6 @@ def flush_in_background(path: Path) -> Future[None]:
 
 def read_decrypted(path: Path, key: bytes, storage_name: str) -> Iterator[bytes]:
     """The plaintext of ``path`` a chunk at a time; TamperedFile if any of it fails its check."""
-    aead = AESGCM(key)
-    associated = _associated_data(storage_name)
     try:
         source = open(path, "rb")  # noqa: SIM115 - held open while the caller streams
     except FileNotFoundError:
@@ -142,24 +155,33 @@ def read_decrypted(path: Path, key: bytes, storage_name: str) -> Iterator[bytes]
             f"The stored file {storage_name} is missing from {path.parent}."
         ) from None
     with source:
-        header = source.read(len(MAGIC) + PREFIX_SIZE)
-        if len(header) != len(MAGIC) + PREFIX_SIZE or not header.startswith(MAGIC):
+        yield from _decrypted(source, key, storage_name)
+
+
+def decrypt_bytes(encrypted: bytes, key: bytes, storage_name: str) -> Iterator[bytes]:
+    """``read_decrypted`` for a file kept in the database: its plaintext a chunk at a time."""
+    return _decrypted(io.BytesIO(encrypted), key, storage_name)
+
+
+def _decrypted(source: BinaryIO, key: bytes, storage_name: str) -> Iterator[bytes]:
+    aead = AESGCM(key)
+    associated = _associated_data(storage_name)
+    header = source.read(len(MAGIC) + PREFIX_SIZE)
+    if len(header) != len(MAGIC) + PREFIX_SIZE or not header.startswith(MAGIC):
+        raise TamperedFile(f"The stored file {storage_name} does not start as Casewell wrote it.")
+    prefix = header[len(MAGIC) :]
+    current = source.read(CHUNK_SIZE + TAG_SIZE)
+    index = 0
+    while True:
+        following = source.read(CHUNK_SIZE + TAG_SIZE)
+        last = not following
+        try:
+            yield aead.decrypt(_nonce(prefix, index, last), current, associated)
+        except InvalidTag:
             raise TamperedFile(
-                f"The stored file {storage_name} does not start as Casewell wrote it."
-            )
-        prefix = header[len(MAGIC) :]
-        current = source.read(CHUNK_SIZE + TAG_SIZE)
-        index = 0
-        while True:
-            following = source.read(CHUNK_SIZE + TAG_SIZE)
-            last = not following
-            try:
-                yield aead.decrypt(_nonce(prefix, index, last), current, associated)
-            except InvalidTag:
-                raise TamperedFile(
-                    f"The stored file {storage_name} has been changed or cut short "
-                    f"(chunk {index} fails its check), or was encrypted with another key."
-                ) from None
-            if last:
-                return
-            current, index = following, index + 1
+                f"The stored file {storage_name} has been changed or cut short "
+                f"(chunk {index} fails its check), or was encrypted with another key."
+            ) from None
+        if last:
+            return
+        current, index = following, index + 1

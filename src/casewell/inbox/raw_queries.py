@@ -18,15 +18,15 @@ from django.db import connection, transaction
 from django_tasks_db.compat import Task
 
 from casewell.database import server_bound_cursor
-from casewell.files.models import StoredFile
+from casewell.files.models import FileContents, StoredFile
 from casewell.inbox.models import Message, RawMessage, RawState
 from casewell.jobs.services import is_queued, queued_jobs_statement
 from casewell.offices.tenancy import OFFICE_SETTING, across_all_offices, bind_office
 
 
 def _sql(template: str, *, values: int = 0) -> str:
-    """``template`` with {raw}, {file} and {message} as the quoted table names (never any
-    value), and {values} as that many placeholders."""
+    """``template`` with {raw}, {file}, {contents} and {message} as the quoted table names
+    (never any value), and {values} as that many placeholders."""
     return _filled(template, values, connection.vendor)
 
 
@@ -37,6 +37,7 @@ def _filled(template: str, values: int, vendor: str) -> str:
     return template.format(
         raw=connection.ops.quote_name(RawMessage._meta.db_table),
         file=connection.ops.quote_name(StoredFile._meta.db_table),
+        contents=connection.ops.quote_name(FileContents._meta.db_table),
         message=connection.ops.quote_name(Message._meta.db_table),
         values=", ".join(["%s"] * values),
     )
@@ -71,12 +72,15 @@ def kept_before(office_id: int, digest: str) -> bool:
         return cursor.fetchone() is not None
 
 
-# The two rows kept for every message received. ON CONFLICT rather than catching the
+# The rows kept for every message received. ON CONFLICT rather than catching the
 # unique constraint's error, which would need a savepoint: another round trip.
 _INSERT_FILE = (
     "INSERT INTO {file} (office_id, original_name, content_type, size, sha256, storage_name, "
-    "uploaded_by_id, uploaded_at) VALUES (%s, 'message.eml', %s, %s, %s, %s, NULL, %s) "
-    "RETURNING id"
+    "uploaded_by_id, uploaded_at, in_database) "
+    "VALUES (%s, 'message.eml', %s, %s, %s, %s, NULL, %s, %s) RETURNING id"
+)
+_INSERT_CONTENTS = (
+    "INSERT INTO {contents} (stored_file_id, office_id, encrypted) VALUES (%s, %s, %s)"
 )
 _INSERT_RAW = (
     "INSERT INTO {raw} (office_id, sha256, size, door, source, received_at, stored_file_id, "
@@ -90,17 +94,23 @@ _INSERT_RAW = (
 # takes its row from the one before, so the office is bound before the first insert
 # (row-level security checks each row as it is inserted), and the file's row is
 # inserted only if the raw message was: a repeat leaves nothing behind. The raw message
-# names its file's row before that is inserted, which its deferred foreign key allows.
+# names its file's row before that is inserted, which its deferred foreign key allows;
+# the file's contents follow it, unless it is kept on disk.
 _KEEP_RAW_ON_POSTGRESQL = (
     f"WITH bound AS (SELECT set_config('{OFFICE_SETTING}', %s, true)), "  # noqa: S608 - a name of ours
     "new_file AS (SELECT nextval(pg_get_serial_sequence(%s, 'id')) AS id FROM bound), "
+    "given AS (SELECT %s::bytea AS encrypted), "
     "kept_raw AS (INSERT INTO {raw} (office_id, sha256, size, door, source, received_at, "
     "stored_file_id, state, quarantine_reason, attempts, parsed_at, duplicate_of_id, "
     "reading_job) SELECT %s, %s, %s, %s, %s, %s, new_file.id, %s, '', 0, NULL, NULL, '' "
-    "FROM new_file ON CONFLICT DO NOTHING RETURNING id, stored_file_id), "
+    "FROM new_file ON CONFLICT DO NOTHING RETURNING id, stored_file_id, office_id), "
     "kept_file AS (INSERT INTO {file} (id, office_id, original_name, content_type, size, sha256, "
-    "storage_name, uploaded_by_id, uploaded_at) SELECT kept_raw.stored_file_id, %s, "
-    "'message.eml', %s, %s, %s, %s, NULL, %s FROM kept_raw), "
+    "storage_name, uploaded_by_id, uploaded_at, in_database) SELECT kept_raw.stored_file_id, "
+    "%s, 'message.eml', %s, %s, %s, %s, NULL, %s, given.encrypted IS NOT NULL "
+    "FROM kept_raw, given), "
+    "kept_contents AS (INSERT INTO {contents} (stored_file_id, office_id, encrypted) "
+    "SELECT kept_raw.stored_file_id, kept_raw.office_id, given.encrypted FROM kept_raw, given "
+    "WHERE given.encrypted IS NOT NULL), "
     "reader AS ({queued_jobs}) "
     "SELECT kept_raw.id, kept_raw.stored_file_id, ARRAY(SELECT args_kwargs FROM reader) "
     "FROM (SELECT 1) AS one LEFT JOIN kept_raw ON true"
@@ -109,17 +119,19 @@ _KEEP_RAW_ON_POSTGRESQL = (
 
 def insert_raw_message(
     office_id: int, *, digest: str, size: int, door: str, source: str, storage_name: str,
-    content_type: str, received_at: datetime, reader: Task,
+    encrypted: bytes | None, content_type: str, received_at: datetime, reader: Task,
 ) -> tuple[RawMessage | None, bool]:  # fmt: skip
-    """Insert the raw message and its stored file's row (not audited: the raw message is
-    itself the record of what arrived), and look for ``reader(office_id)`` queued, not
-    yet started (locked until the transaction ends, see ``queued_jobs_statement``).
+    """Insert the raw message and its stored file's row, with the file's ``encrypted``
+    contents unless it is on disk (None) (not audited: the raw message is itself the
+    record of what arrived), and look for ``reader(office_id)`` queued, not yet started
+    (locked until the transaction ends, see ``queued_jobs_statement``).
 
     Returns the new RawMessage, waiting to be read, or None if the office has these
     bytes already (kept at the same moment by another door: nothing is then left
     inserted); and whether the reader was found waiting. Outside a transaction, the
     rows are committed when this returns."""
     when = connection.ops.adapt_datetimefield_value(received_at)
+    in_database = encrypted is not None
     file_values = [office_id, content_type, size, digest, storage_name, when]
     raw_values = [office_id, digest, size, door, source, when]
     queued_jobs, queued_values = queued_jobs_statement(reader)
@@ -130,19 +142,21 @@ def insert_raw_message(
         with binding, server_bound_cursor() as cursor:
             cursor.execute(
                 _sql(_KEEP_RAW_ON_POSTGRESQL.replace("{queued_jobs}", queued_jobs)),
-                [str(office_id), StoredFile._meta.db_table, *raw_values, RawState.STORED,
-                 *file_values, *queued_values],
+                [str(office_id), StoredFile._meta.db_table, encrypted, *raw_values,
+                 RawState.STORED, *file_values, *queued_values],
             )  # fmt: skip
             raw_message_id, stored_file_id, queued = cursor.fetchone()
     else:
         with transaction.atomic(savepoint=False), server_bound_cursor() as cursor:
-            cursor.execute(_sql(_INSERT_FILE), file_values)
+            cursor.execute(_sql(_INSERT_FILE), [*file_values, in_database])
             stored_file_id = cursor.fetchone()[0]
             # WHERE true: SQLite reads ON CONFLICT after a bare SELECT as part of a join.
             cursor.execute(_sql(_INSERT_RAW), [*raw_values, stored_file_id, RawState.STORED])
             raw_message_id = (cursor.fetchone() or [None])[0]
             if raw_message_id is None:
                 cursor.execute(_sql("DELETE FROM {file} WHERE id = %s"), [stored_file_id])
+            elif in_database:
+                cursor.execute(_sql(_INSERT_CONTENTS), [stored_file_id, office_id, encrypted])
             cursor.execute(queued_jobs, queued_values)
             queued = [stored for (stored,) in cursor.fetchall()]
     if raw_message_id is None:
@@ -150,7 +164,7 @@ def insert_raw_message(
     stored_file = StoredFile(
         pk=stored_file_id, office_id=office_id, original_name="message.eml",
         content_type=content_type, size=size, sha256=digest, storage_name=storage_name,
-        uploaded_at=received_at,
+        uploaded_at=received_at, in_database=in_database,
     )  # fmt: skip
     message = RawMessage(
         pk=raw_message_id, office_id=office_id, sha256=digest, size=size, door=door,
@@ -182,21 +196,29 @@ def count_attempt(raw_message_id: int, office_id: int) -> bool:
 
 def locked_raw_message(raw_message_id: int, office_id: int) -> RawMessage | None:
     """The raw message, locked until the transaction ends, with its file's storage name
-    as ``stored_name``."""
-    found = raw_messages_to_read([raw_message_id], office_id)
+    as ``stored_name`` and its encrypted bytes as ``stored_encrypted`` (None: on disk)."""
+    found = raw_messages_to_read([raw_message_id], office_id, contents=True)
     return found[0] if found else None
 
 
-def raw_messages_to_read(ids: list[int], office_id: int) -> list[RawMessage]:
+def raw_messages_to_read(
+    ids: list[int], office_id: int, *, contents: bool = False
+) -> list[RawMessage]:
     """The raw messages, locked until the transaction ends (PostgreSQL; SQLite's write
     transaction already excludes other writers), each with its file's storage name as
-    ``stored_name``, in id order."""
+    ``stored_name`` and, if asked for ``contents``, the file's encrypted bytes as
+    ``stored_encrypted`` (None: on disk), in id order."""
     lock = " FOR UPDATE OF r" if connection.features.has_select_for_update_of else ""
+    encrypted, joined = (
+        ("c.encrypted", "LEFT JOIN {contents} c ON c.stored_file_id = f.id ")
+        if contents
+        else ("NULL", "")
+    )
     return list(
         RawMessage.objects.raw(
             _sql(
-                "SELECT r.*, f.storage_name AS stored_name FROM {raw} r "
-                "JOIN {file} f ON f.id = r.stored_file_id "
+                f"SELECT r.*, f.storage_name AS stored_name, {encrypted} AS stored_encrypted "  # noqa: S608 - names, no value
+                f"FROM {{raw}} r JOIN {{file}} f ON f.id = r.stored_file_id {joined}"
                 "WHERE r.office_id = %s AND r.id IN ({values}) ORDER BY r.id",
                 values=len(ids),
             )

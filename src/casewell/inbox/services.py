@@ -25,13 +25,8 @@ from django.utils import timezone
 from django_tasks_db.compat import Task
 
 from casewell.files.keys import office_key
-from casewell.files.services import TamperedFile, store_files
-from casewell.files.storage import (
-    new_storage_name,
-    path_for,
-    read_decrypted,
-    write_encrypted,
-)
+from casewell.files.services import TamperedFile, file_chunks, store_files, stored_chunks
+from casewell.files.storage import encrypt_bytes, new_storage_name, path_for, write_encrypted
 from casewell.inbox import parsing, placing
 from casewell.inbox.models import (
     Door,
@@ -72,17 +67,6 @@ MOST_UNFINISHED_READS = 3
 # Messages read together in one transaction: enough to share its cost, few enough that
 # the receiver and pages waiting to write are not kept waiting long.
 READING_BATCH = 50
-
-
-# Offices' file keys never change (rotating the master key rewraps, not replaces, them), so
-# a process keeps each it has unwrapped rather than asking the database for every message.
-_office_keys: dict[int, bytes] = {}
-
-
-def _key(office_id: int) -> bytes:
-    if office_id not in _office_keys:
-        _office_keys[office_id] = office_key(office_id)
-    return _office_keys[office_id]
 
 
 def office_for_address(address: str) -> Office | None:
@@ -148,16 +132,24 @@ def keep_raw(
             return existing, False
     storage_name = new_storage_name()
     path = path_for(office.pk, storage_name)
-    # On disk before the rows that name it are committed (a crash between leaves an
-    # orphan file, which the files sweep removes, never a row without its bytes).
-    write_encrypted(path, _key(office.pk), storage_name, [raw])
+    encrypted = None
+    if len(raw) <= parsing.Limits.from_settings().max_bytes:
+        # Kept in the database, committed with its rows: no file to create and flush
+        # first, which took as long again as the commit.
+        encrypted = encrypt_bytes(office_key(office.pk), storage_name, raw)
+    else:
+        # Larger than Casewell reads, kept only to be quarantined: on disk, so the
+        # database never holds a message of any size. Written before the rows that name
+        # it are committed (a crash between leaves an orphan file, which the files sweep
+        # removes, never a row without its bytes).
+        write_encrypted(path, office_key(office.pk), storage_name, [raw])
     try:
         # Committed, and on disk, when this returns: the sender is then told the message
         # is received. (On PostgreSQL, in one statement: see insert_raw_message.)
         with committed_to_disk():
             message, reader_waiting = insert_raw_message(
                 office.pk, digest=digest, size=len(raw), door=door, source=source[:2000],
-                storage_name=storage_name, content_type=RAW_CONTENT_TYPE,
+                storage_name=storage_name, encrypted=encrypted, content_type=RAW_CONTENT_TYPE,
                 received_at=timezone.now(), reader=_reading_job(),
             )  # fmt: skip
     except BaseException:
@@ -179,16 +171,23 @@ def keep_raw(
 
 def raw_bytes(raw_message: RawMessage) -> bytes:
     """The message's bytes exactly as received (TamperedFile if the stored copy was changed)."""
-    stored = raw_message.stored_file
-    return _stored_bytes(stored.office_id, stored.storage_name, raw_message.sha256)
+    return _checked(b"".join(file_chunks(raw_message.stored_file)), raw_message)
 
 
-def _stored_bytes(office_id: int, storage_name: str, sha256: str) -> bytes:
-    contents = b"".join(
-        read_decrypted(path_for(office_id, storage_name), _key(office_id), storage_name)
+def _read_bytes(raw_message: RawMessage) -> bytes:
+    """``raw_bytes`` of a raw message from ``raw_messages_to_read``, which brought its
+    encrypted bytes with it (or, if on disk, its file's name)."""
+    chunks = stored_chunks(
+        raw_message.office_id, raw_message.stored_name, raw_message.stored_encrypted
     )
-    if hashlib.sha256(contents).hexdigest() != sha256:
-        raise TamperedFile(f"{storage_name} does not match the checksum taken on receipt.")
+    return _checked(b"".join(chunks), raw_message)
+
+
+def _checked(contents: bytes, raw_message: RawMessage) -> bytes:
+    if hashlib.sha256(contents).hexdigest() != raw_message.sha256:
+        raise TamperedFile(
+            f"Raw message {raw_message.pk} does not match the checksum taken on receipt."
+        )
     return contents
 
 
@@ -266,7 +265,7 @@ def _read_batch(office_id: int, ids: list[int]) -> Counter[str]:
     with bind_office(office_id):
         readings = [
             (raw_message.pk, _parsed_or_reason(raw_message))
-            for raw_message in raw_messages_to_read(ids, office_id)
+            for raw_message in raw_messages_to_read(ids, office_id, contents=True)
         ]
     outcomes: Counter[str] = Counter()
     kept: list[Message] = []
@@ -341,7 +340,7 @@ def _score(office_id: int, messages: list[Message]) -> None:
 def _parsed_or_reason(raw_message: RawMessage) -> parsing.ParsedMessage | str:
     """The message read from its stored bytes, or why it cannot be (a quarantine reason)."""
     try:
-        data = _stored_bytes(raw_message.office_id, raw_message.stored_name, raw_message.sha256)
+        data = _read_bytes(raw_message)
     except TamperedFile as problem:
         return f"The stored copy of this message cannot be read: {problem}"
     try:

@@ -10,6 +10,7 @@ import pytest
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files.base import ContentFile
+from django.db import transaction
 
 from casewell.files import services
 from casewell.files.keys import office_key, rewrap_office_keys
@@ -223,6 +224,25 @@ def test_each_office_has_its_own_key_stored_only_wrapped(cast):
     with bind_office(cast.north):
         entry = AuditEntry.objects.get(subject_type="files.OfficeKey")
     assert entry.changes["wrapped_key"] == "(not recorded: sensitive)"
+
+
+def test_a_key_is_kept_in_memory_only_once_its_row_is_committed(
+    cast, django_capture_on_commit_callbacks
+):
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        made = office_key(cast.north)
+        raise RuntimeError("the upload failed, and the new key's row went with it")
+    with django_capture_on_commit_callbacks(execute=True):
+        kept = office_key(cast.north)
+    assert kept != made
+    with bind_office(cast.north):
+        assert OfficeKey.objects.count() == 1
+        OfficeKey.objects.all().delete()
+    assert office_key(cast.north) == kept, "once read, not asked of the database again"
 
 
 def test_files_encrypted_for_north_cannot_be_read_as_souths(cast):

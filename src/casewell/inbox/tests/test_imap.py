@@ -249,10 +249,11 @@ def test_a_message_that_cannot_be_stored_stays_on_the_server_and_comes_later(
     account.deliver(letter(1))
     account.deliver(letter(2))
     mailbox = mailbox_for(cast.north, account)
-    working_folder = settings.DATA_DIR
+    working_folder, working_limit = settings.DATA_DIR, settings.MAIL_MAX_MB
     not_a_folder = tmp_path / "full-disk"
     not_a_folder.write_text("where the mail folder should be")
     settings.DATA_DIR = not_a_folder
+    settings.MAIL_MAX_MB = 0  # every message too large to read: kept on that disk
 
     result = poll(mailbox.pk)
 
@@ -262,7 +263,7 @@ def test_a_message_that_cannot_be_stored_stays_on_the_server_and_comes_later(
     assert polled.last_uid == 0
     assert kept(cast.north) == []
 
-    settings.DATA_DIR = working_folder
+    settings.DATA_DIR, settings.MAIL_MAX_MB = working_folder, working_limit
     assert poll(mailbox.pk).stored == 2
     assert fresh(mailbox).last_error == ""
 

@@ -10,7 +10,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 
-from casewell.files.models import StoredFile
+from casewell.files.models import FileContents, StoredFile
 from casewell.files.storage import path_for
 from casewell.inbox import services
 from casewell.inbox.models import Message, RawMessage, RawState
@@ -38,8 +38,12 @@ def test_raw_mail_is_kept_encrypted_and_queued_before_it_is_read(cast, data_fold
     raw = simple()
     kept = services.receive_raw(cast.north, raw, door="smtp", source="smtp from 192.0.2.1")
     assert kept.state == RawState.STORED and kept.size == len(raw)
-    on_disk = path_for(cast.north.pk, kept.stored_file.storage_name).read_bytes()
-    assert b"damp" not in on_disk
+    with bind_office(cast.north):
+        stored = StoredFile.objects.get(pk=kept.stored_file_id)
+        encrypted = bytes(FileContents.objects.get(stored_file=stored).encrypted)
+    # Kept in the database, committed with its rows: nothing under the data folder.
+    assert stored.in_database and not [path for path in data_folder.rglob("*") if path.is_file()]
+    assert b"damp" not in encrypted and len(encrypted) > len(raw)
     assert services.raw_bytes(kept) == raw
     with bind_office(cast.north):
         assert not Message.objects.exists()
@@ -56,8 +60,8 @@ def test_the_same_bytes_are_kept_once(cast):
     assert services.receive_raw(cast.south, raw, door="smtp").pk != first.pk
 
 
-def test_a_repeat_by_smtp_is_recognised_as_it_is_inserted_and_its_file_removed(
-    cast, data_folder, monkeypatch
+def test_a_repeat_by_smtp_is_recognised_as_it_is_inserted_and_leaves_nothing_behind(
+    cast, monkeypatch
 ):
     raw = simple()
     first = services.receive_raw(cast.north, raw, door="smtp")
@@ -67,7 +71,8 @@ def test_a_repeat_by_smtp_is_recognised_as_it_is_inserted_and_its_file_removed(
     )
     again, new = services.keep_raw(cast.north, raw, door="lmtp")
     assert (again.pk, new) == (first.pk, False) and asked == []
-    assert len([path for path in data_folder.rglob("*") if path.is_file()]) == 1
+    with bind_office(cast.north):
+        assert StoredFile.objects.count() == FileContents.objects.count() == 1
     # A mailbox read again asks first, and writes nothing.
     again, new = services.keep_raw(cast.north, raw, door="imap", source="imap:office uid 8")
     assert (again.pk, new) == (first.pk, False) and len(asked) == 1
@@ -204,10 +209,11 @@ def test_only_a_quarantined_message_can_be_retried(cast):
 
 def test_a_stored_copy_that_was_tampered_with_is_quarantined_not_read(cast):
     kept = services.receive_raw(cast.north, simple(), door="smtp")
-    path = path_for(cast.north.pk, kept.stored_file.storage_name)
-    data = bytearray(path.read_bytes())
-    data[-1] ^= 1
-    path.write_bytes(bytes(data))
+    with bind_office(cast.north):
+        contents = FileContents.objects.get(stored_file_id=kept.stored_file_id)
+        data = bytearray(contents.encrypted)
+        data[-1] ^= 1
+        FileContents.objects.filter(pk=contents.pk).update(encrypted=bytes(data))
     run_queued_tasks()
     with bind_office(cast.north):
         kept.refresh_from_db()
@@ -230,9 +236,7 @@ def test_a_message_whose_reading_never_finishes_is_quarantined_not_tried_for_eve
     assert services.read_raw_message(kept.pk) == "parsed"
 
 
-def test_the_same_bytes_kept_at_the_same_moment_by_two_doors_are_kept_once(
-    cast, data_folder, monkeypatch
-):
+def test_the_same_bytes_kept_at_the_same_moment_by_two_doors_are_kept_once(cast, monkeypatch):
     raw = simple()
     first = services.receive_raw(cast.north, raw, door="smtp")
     # The other door looked before this one committed, so it does not know the bytes yet.
@@ -241,23 +245,44 @@ def test_the_same_bytes_kept_at_the_same_moment_by_two_doors_are_kept_once(
     assert (again.pk, new) == (first.pk, False)
     with bind_office(cast.north):
         assert RawMessage.objects.count() == 1
-    # Its copy of the bytes was removed, not left behind.
-    files = [path for path in data_folder.rglob("*") if path.is_file()]
-    assert len(files) == 1
+        # Its copy of the bytes was not left behind.
+        assert StoredFile.objects.count() == FileContents.objects.count() == 1
+
+
+def test_mail_too_large_to_read_is_kept_on_disk_and_quarantined(cast, data_folder, settings):
+    settings.MAIL_MAX_MB = 1
+    raw = too_large()
+    kept = services.receive_raw(cast.north, raw, door="smtp")
+    with bind_office(cast.north):
+        stored = StoredFile.objects.get(pk=kept.stored_file_id)
+        assert not stored.in_database and not FileContents.objects.exists()
+    on_disk = path_for(cast.north.pk, stored.storage_name).read_bytes()
+    assert b"damp" not in on_disk and services.raw_bytes(kept) == raw
+    run_queued_tasks()
+    with bind_office(cast.north):
+        kept.refresh_from_db()
+    assert kept.state == RawState.QUARANTINED
+    assert "the largest Casewell reads is 1 MB" in kept.quarantine_reason
+
+
+def too_large() -> bytes:
+    """A message of over 1 MB."""
+    return simple().replace(b"damp", b"damp " + b"and mould " * 120_000, 1)
 
 
 def test_mail_the_disk_will_not_take_is_refused_and_nothing_of_it_kept(
-    cast, data_folder, monkeypatch
+    cast, data_folder, monkeypatch, settings
 ):
     from casewell.files import storage
 
     def refuse(descriptor):
         raise OSError(5, "Input/output error")
 
+    settings.MAIL_MAX_MB = 1  # kept on disk
     monkeypatch.setattr(storage.os, "fsync", refuse)
     # The caller's own transaction, as the receiver's would be rolled back with it.
     with pytest.raises(OSError, match="Input/output error"), transaction.atomic():
-        services.receive_raw(cast.north, simple(), door="smtp")
+        services.receive_raw(cast.north, too_large(), door="smtp")
     with bind_office(cast.north):
         assert not RawMessage.objects.exists()
     # The sender was not told it was received and will try again; no file is left behind.
