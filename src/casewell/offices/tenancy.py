@@ -151,16 +151,23 @@ class OfficeScopedManager(models.Manager):
         return queryset.filter(office_id=office_id)
 
 
+# Which rows of a tenant table a transaction may see and write on PostgreSQL. Each policy
+# is commented with it, so one already as written here is left alone.
+WALL_CONDITION = (
+    f"current_setting('{ALL_OFFICES_SETTING}', true) = 'on' "
+    f"OR office_id = NULLIF(current_setting('{OFFICE_SETTING}', true), '')::bigint"
+)
+
+
 def row_level_security_statements(table: str) -> list[str]:
     """SQL that puts one tenant table behind the office wall on PostgreSQL."""
     quoted = connection.ops.quote_name(table)
-    condition = (
-        f"current_setting('{ALL_OFFICES_SETTING}', true) = 'on' "
-        f"OR office_id = NULLIF(current_setting('{OFFICE_SETTING}', true), '')::bigint"
-    )
+    condition = WALL_CONDITION
+    written = condition.replace("'", "''")
     return [
         f"ALTER TABLE {quoted} ENABLE ROW LEVEL SECURITY",
         f"ALTER TABLE {quoted} FORCE ROW LEVEL SECURITY",
         f"DROP POLICY IF EXISTS office_wall ON {quoted}",
         f"CREATE POLICY office_wall ON {quoted} USING ({condition}) WITH CHECK ({condition})",
+        f"COMMENT ON POLICY office_wall ON {quoted} IS '{written}'",
     ]

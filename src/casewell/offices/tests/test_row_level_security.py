@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from casewell.offices.models import TenantModel
 from casewell.offices.tenancy import across_all_offices, bind_office
 from casewell.offices.tests.test_walls import north  # noqa: F401 - the fixture
-from casewell.offices.walls import tenant_models
+from casewell.offices.walls import apply_row_level_security, tenant_models
 
 # Models that are deliberately not tenant rows, each with the reason. Anything
 # else in a Casewell app must be a TenantModel.
@@ -117,6 +117,23 @@ def test_every_table_with_an_office_has_the_office_wall_policy_forced():
         f"{sorted(missing)} have no forced office_wall policy. Tenant tables get one after every "
         "migrate (casewell.offices.walls.apply_row_level_security): is the model a TenantModel?"
     )
+
+
+@postgres_only
+@pytest.mark.postgres_only
+@pytest.mark.django_db
+def test_the_wall_is_put_up_again_only_where_it_is_missing():
+    table = connection.ops.quote_name(tenant_models()[0]._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP POLICY office_wall ON {table}")
+    with CaptureQueriesContext(connection) as done:
+        apply_row_level_security()
+    changed = [query["sql"] for query in done.captured_queries if "POLICY" in query["sql"]]
+    assert len(changed) == 3 and all(table in statement for statement in changed)
+    with CaptureQueriesContext(connection) as done:
+        apply_row_level_security()
+    assert not [query for query in done.captured_queries if "POLICY" in query["sql"]]
+    test_every_table_with_an_office_has_the_office_wall_policy_forced()
 
 
 @pytest.fixture
