@@ -228,18 +228,21 @@ def raw_messages_to_read(
     )
 
 
-def claim_batch(office_id: int, job_id: str, size: int) -> list[int]:
-    """Up to ``size`` of the office's messages waiting to be read and never started, now
-    counted as started by ``job_id``; their ids. Two jobs never claim the same message."""
+def claim_batch(office_id: int, job_id: str, size: int, most_bytes: int) -> list[int]:
+    """Up to ``size`` of the office's messages waiting to be read and never started, oldest
+    first, stopping at the first to start beyond ``most_bytes`` of mail (the first is
+    always taken), now counted as started by ``job_id``; their ids. Two jobs never claim
+    the same message."""
     with connection.cursor() as cursor:
         cursor.execute(
             _sql(
                 "UPDATE {raw} SET attempts = attempts + 1, reading_job = %s "
-                "WHERE id IN (SELECT id FROM {raw} WHERE office_id = %s AND state = %s "
-                "AND attempts = 0 ORDER BY id LIMIT %s) AND state = %s AND attempts = 0 "
-                "RETURNING id"
+                "WHERE id IN (SELECT id FROM (SELECT id, size, SUM(size) OVER (ORDER BY id) "
+                "AS running FROM {raw} WHERE office_id = %s AND state = %s AND attempts = 0 "
+                "ORDER BY id LIMIT %s) AS waiting WHERE running - size < %s) "
+                "AND state = %s AND attempts = 0 RETURNING id"
             ),
-            [job_id, office_id, RawState.STORED, size, RawState.STORED],
+            [job_id, office_id, RawState.STORED, size, most_bytes, RawState.STORED],
         )
         return sorted(row[0] for row in cursor.fetchall())
 

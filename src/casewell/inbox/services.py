@@ -65,8 +65,10 @@ RAW_CONTENT_TYPE = "message/rfc822"
 # A message whose reading was started this many times without finishing is quarantined.
 MOST_UNFINISHED_READS = 3
 # Messages read together in one transaction: enough to share its cost, few enough that
-# the receiver and pages waiting to write are not kept waiting long.
+# the receiver and pages waiting to write are not kept waiting long, and (each read
+# whole into memory) no more mail than a worker can hold a few times over.
 READING_BATCH = 50
+READING_BATCH_BYTES = 32 * 1024 * 1024
 
 
 def office_for_address(address: str) -> Office | None:
@@ -254,7 +256,7 @@ def read_waiting_mail(office_id: int, job_id: str) -> dict[str, int]:
         outcomes[read_raw_message(raw_message_id, office_id)] += 1
     while True:
         with bind_office(office_id):
-            batch = claim_batch(office_id, job_id, READING_BATCH)
+            batch = claim_batch(office_id, job_id, READING_BATCH, READING_BATCH_BYTES)
         if not batch:
             return dict(+outcomes)
         outcomes.update(_read_batch(office_id, batch))

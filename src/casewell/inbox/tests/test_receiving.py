@@ -289,3 +289,21 @@ def test_mail_the_disk_will_not_take_is_refused_and_nothing_of_it_kept(
     assert not [path for path in data_folder.rglob("*") if path.is_file()]
     monkeypatch.undo()
     assert services.receive_raw(cast.north, simple(), door="smtp").state == RawState.STORED
+
+
+def test_a_batch_read_together_stops_at_so_many_bytes_of_mail_but_takes_at_least_one(cast):
+    from casewell.inbox.raw_queries import claim_batch
+
+    small, large, last = (
+        services.receive_raw(cast.north, simple(subject=subject, body=body), door="smtp")
+        for subject, body in [("One", "Short."), ("Two", "Long. " * 5000), ("Three", "Short.")]
+    )
+    with bind_office(cast.north):
+        # The first message always; the next while the mail before it is under the limit.
+        assert claim_batch(cast.north.pk, "first", 50, most_bytes=small.size + 1) == [
+            small.pk,
+            large.pk,
+        ]
+        assert claim_batch(cast.north.pk, "second", 50, most_bytes=1) == [last.pk]
+        assert claim_batch(cast.north.pk, "third", 50, most_bytes=1) == []
+    assert large.size > 30_000
