@@ -92,17 +92,30 @@ def campaign_words(text_body: str, html_body: str = "") -> list[str]:
     return words_of(split_body(text).words)
 
 
+# Shingles already hashed, and their hashes: a campaign's letters are the same words
+# over and over, and looking a shingle up costs a fifth of hashing it. Emptied when full.
+_hashed: dict[str, int] = {}
+MOST_HASHED = 50_000
+
+
 def sketch_of(words: list[str]) -> Sketch | None:
     """The fingerprint of a text's words, or None when it is too short to be a campaign letter."""
     if len(words) < MIN_WORDS:
         return None
+    if len(_hashed) > MOST_HASHED:
+        _hashed.clear()
     # Each shingle's hash is its 8-byte BLAKE2b digest less one bit (METHOD); written out
     # in the loop, as for every shingle of every message a function call itself counts.
-    blake2b, from_bytes = hashlib.blake2b, int.from_bytes
-    hashes = {
-        from_bytes(blake2b(" ".join(shingle).encode(), digest_size=8).digest(), "big") >> 1
-        for shingle in zip(*(words[start:] for start in range(SHINGLE_WORDS)), strict=False)
-    }
+    blake2b, from_bytes, hashed = hashlib.blake2b, int.from_bytes, _hashed
+    hashes = set()
+    for shingle in zip(*(words[start:] for start in range(SHINGLE_WORDS)), strict=False):
+        text = " ".join(shingle)
+        value = hashed.get(text)
+        if value is None:
+            value = hashed[text] = (
+                from_bytes(blake2b(text.encode(), digest_size=8).digest(), "big") >> 1
+            )
+        hashes.add(value)
     return tuple(sorted(hashes)[:SKETCH_SIZE])
 
 

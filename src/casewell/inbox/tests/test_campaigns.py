@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 
 import pytest
@@ -200,6 +201,25 @@ def test_a_fingerprint_is_stored_and_read_back():
     assert sketch_from_signature({"method": "something else", "hashes": [1]}) == ()
     assert similarity(sketch, sketch) == 1.0
     assert sketch_of(["too", "short"]) is None
+
+
+def test_a_fingerprint_is_the_same_whether_its_shingles_were_hashed_before_or_not(monkeypatch):
+    from casewell.inbox import campaigns
+
+    words = campaign_words(letter(LIBRARY))
+    shingles = {" ".join(words[start : start + 3]) for start in range(len(words) - 2)}
+    expected = tuple(
+        sorted(
+            int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "big") >> 1
+            for shingle in shingles
+        )[:128]
+    )
+    monkeypatch.setattr(campaigns, "_hashed", {})
+    assert sketch_of(words) == expected, "hashed afresh"
+    assert sketch_of(words) == expected, "looked up"
+    monkeypatch.setattr(campaigns, "MOST_HASHED", 10)
+    sketch_of(words[::-1])
+    assert len(campaigns._hashed) <= 10 + len(words), "emptied when full"
 
 
 def test_a_rolled_back_campaign_is_forgotten_and_grouping_goes_on(cast):
