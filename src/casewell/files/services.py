@@ -55,10 +55,10 @@ __all__ = [
     "file_response",
     "max_upload_bytes",
     "read_bytes",
+    "read_stored_bytes",
     "remove_orphaned_files",
     "store_file",
     "store_files",
-    "stored_chunks",
 ]
 
 logger = logging.getLogger(__name__)
@@ -229,14 +229,12 @@ def file_chunks(stored_file: StoredFile) -> Iterator[bytes]:
             )
         if encrypted is None:
             raise TamperedFile(f"The stored file {stored_file.storage_name} has no contents.")
-    return stored_chunks(stored_file.office_id, stored_file.storage_name, encrypted)
+    return _chunks(stored_file.office_id, stored_file.storage_name, encrypted)
 
 
-def stored_chunks(
+def _chunks(
     office_id: int, storage_name: str, encrypted: bytes | memoryview | None
 ) -> Iterator[bytes]:
-    """``file_chunks`` of a file whose ``encrypted`` bytes the caller has read from the
-    database already, or (None) that is on disk."""
     key = office_key(office_id)
     if encrypted is not None:
         return decrypt_bytes(bytes(encrypted), key, storage_name)
@@ -245,11 +243,22 @@ def stored_chunks(
 
 def read_bytes(stored_file: StoredFile) -> bytes:
     """The whole file in memory: for small files only (a letter's text, a scan to merge)."""
-    contents = b"".join(file_chunks(stored_file))
-    if hashlib.sha256(contents).hexdigest() != stored_file.sha256:
-        raise TamperedFile(
-            f"{stored_file.storage_name} does not match the checksum taken on upload."
-        )
+    return _checked(
+        b"".join(file_chunks(stored_file)), stored_file.sha256, stored_file.storage_name
+    )
+
+
+def read_stored_bytes(
+    office_id: int, storage_name: str, sha256: str, encrypted: bytes | memoryview | None
+) -> bytes:
+    """``read_bytes`` of a file whose ``encrypted`` bytes the caller has read from the
+    database already, or (None) that is on disk: for files read in bulk (mail)."""
+    return _checked(b"".join(_chunks(office_id, storage_name, encrypted)), sha256, storage_name)
+
+
+def _checked(contents: bytes, sha256: str, storage_name: str) -> bytes:
+    if hashlib.sha256(contents).hexdigest() != sha256:
+        raise TamperedFile(f"{storage_name} does not match the checksum taken when it was stored.")
     return contents
 
 

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django_tasks_db.compat import Task
 
 from casewell.files.keys import office_key
-from casewell.files.services import TamperedFile, file_chunks, store_files, stored_chunks
+from casewell.files.services import TamperedFile, read_bytes, read_stored_bytes, store_files
 from casewell.files.storage import encrypt_bytes, new_storage_name, path_for, write_encrypted
 from casewell.inbox import parsing, placing
 from casewell.inbox.models import (
@@ -133,8 +133,7 @@ def keep_raw(
         if existing:
             return existing, False
     storage_name = new_storage_name()
-    path = path_for(office.pk, storage_name)
-    encrypted = None
+    encrypted, path = None, None
     if len(raw) <= parsing.Limits.from_settings().max_bytes:
         # Kept in the database, committed with its rows: no file to create and flush
         # first, which took as long again as the commit.
@@ -144,6 +143,7 @@ def keep_raw(
         # database never holds a message of any size. Written before the rows that name
         # it are committed (a crash between leaves an orphan file, which the files sweep
         # removes, never a row without its bytes).
+        path = path_for(office.pk, storage_name)
         write_encrypted(path, office_key(office.pk), storage_name, [raw])
     try:
         # Committed, and on disk, when this returns: the sender is then told the message
@@ -155,12 +155,14 @@ def keep_raw(
                 received_at=timezone.now(), reader=_reading_job(),
             )  # fmt: skip
     except BaseException:
-        path.unlink(missing_ok=True)
+        if path is not None:
+            path.unlink(missing_ok=True)
         raise
     if message is None:
         # Kept before (the door did not ask first), or at the same moment by another door
         # or thread.
-        path.unlink(missing_ok=True)
+        if path is not None:
+            path.unlink(missing_ok=True)
         with bind_office(office):
             return RawMessage.objects.get(sha256=digest), False
     if not reader_waiting:
@@ -173,24 +175,7 @@ def keep_raw(
 
 def raw_bytes(raw_message: RawMessage) -> bytes:
     """The message's bytes exactly as received (TamperedFile if the stored copy was changed)."""
-    return _checked(b"".join(file_chunks(raw_message.stored_file)), raw_message)
-
-
-def _read_bytes(raw_message: RawMessage) -> bytes:
-    """``raw_bytes`` of a raw message from ``raw_messages_to_read``, which brought its
-    encrypted bytes with it (or, if on disk, its file's name)."""
-    chunks = stored_chunks(
-        raw_message.office_id, raw_message.stored_name, raw_message.stored_encrypted
-    )
-    return _checked(b"".join(chunks), raw_message)
-
-
-def _checked(contents: bytes, raw_message: RawMessage) -> bytes:
-    if hashlib.sha256(contents).hexdigest() != raw_message.sha256:
-        raise TamperedFile(
-            f"Raw message {raw_message.pk} does not match the checksum taken on receipt."
-        )
-    return contents
+    return read_bytes(raw_message.stored_file)
 
 
 def _quarantine(raw_message: RawMessage, reason: str) -> None:
@@ -342,7 +327,11 @@ def _score(office_id: int, messages: list[Message]) -> None:
 def _parsed_or_reason(raw_message: RawMessage) -> parsing.ParsedMessage | str:
     """The message read from its stored bytes, or why it cannot be (a quarantine reason)."""
     try:
-        data = _read_bytes(raw_message)
+        # raw_messages_to_read brought its encrypted bytes (or, if on disk, its file's name).
+        data = read_stored_bytes(
+            raw_message.office_id, raw_message.stored_name, raw_message.sha256,
+            raw_message.stored_encrypted,
+        )  # fmt: skip
     except TamperedFile as problem:
         return f"The stored copy of this message cannot be read: {problem}"
     try:
